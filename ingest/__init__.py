@@ -1,0 +1,1 @@
+"""Documents → clean text → chunks → versioned hybrid index (Chroma + BM25)."""

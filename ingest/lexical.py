@@ -1,0 +1,29 @@
+"""The one tokenizer BM25 uses, at index time and at query time (they must agree)."""
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-/'][a-z0-9]+)*")
+STOPWORDS = frozenset(
+    """a an and are as at be been but by can could did do does for from had has have how i if in into is it its
+    me my of on or our so than that the their them then there these they this to was we were what when where which
+    who whom why will with would you your am im just about any also""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase words, hyphen/slash compounds kept and also split, stopwords dropped, stemmed."""
+    tokens: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        parts = re.split(r"[-/']", word)
+        for t in ([word] if len(parts) > 1 else []) + parts:
+            if t and t not in STOPWORDS:
+                tokens.append(t)
+    return _stemmer().stemWords(tokens)

@@ -1,0 +1,138 @@
+"""The corpus manifest: what each file is, who issued it, and as of when.
+
+Citations are only as good as this metadata, so a file without an entry (or an entry
+without a file) stops the ingest with a message that names the file and the fix.
+"""
+
+import json
+import re
+from datetime import date
+from enum import Enum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from peerhelp.errors import ManifestError
+
+MANIFEST_NAME = "manifest.json"
+SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
+_AS_OF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class Kind(str, Enum):
+    bhin = "bhin"
+    faq = "faq"
+    guide = "guide"
+    rules = "rules"
+    webpage = "webpage"
+    slides = "slides"
+    staff_note = "staff-note"
+
+
+class DocumentEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+    id: str = Field(description="Stable short id used in citations, e.g. 'dhcs-peer-support-services'")
+    file: str = Field(description="File name inside corpus/")
+    title: str
+    issuer: str
+    kind: Kind
+    url: str | None = None
+    as_of: str = Field(description="YYYY, YYYY-MM or YYYY-MM-DD: the date the document speaks as of")
+    as_of_approximate: bool = False
+    language: str = "en"
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_slug(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError("use lowercase letters, digits and '-' (max 64 chars)")
+        return v
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_is_date(cls, v: str) -> str:
+        if not _AS_OF.match(v):
+            raise ValueError("write the date as YYYY, YYYY-MM or YYYY-MM-DD")
+        return v
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, v: str) -> str:
+        if v not in {"en", "es"}:
+            raise ValueError("language must be 'en' or 'es'")
+        return v
+
+    @property
+    def display_date(self) -> str:
+        return f"about {self.as_of}" if self.as_of_approximate else self.as_of
+
+
+def read_manifest(corpus_dir: Path) -> list[DocumentEntry]:
+    """Parse and validate the manifest, and check it against the files in the folder."""
+    path = corpus_dir / MANIFEST_NAME
+    if not path.exists():
+        raise ManifestError(f"{path}: manifest not found. Fix: create it (see README, 'Adding a document').")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"{path}, line {exc.lineno}: invalid JSON ({exc.msg}). Fix: correct the JSON syntax.") from exc
+    items = raw.get("documents") if isinstance(raw, dict) else None
+    if not isinstance(items, list):
+        raise ManifestError(f'{path}: expected {{"documents": [...]}}. Fix: wrap the entries in a "documents" list.')
+    entries: list[DocumentEntry] = []
+    for i, item in enumerate(items):
+        try:
+            entries.append(DocumentEntry.model_validate(item))
+        except ValidationError as exc:
+            name = item.get("file", f"entry #{i + 1}") if isinstance(item, dict) else f"entry #{i + 1}"
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in exc.errors())
+            raise ManifestError(f"{path}: entry for {name} is invalid ({problems}). Fix: correct that entry.") from exc
+    _check_unique(path, entries)
+    _check_files(corpus_dir, entries)
+    return entries
+
+
+def _check_unique(path: Path, entries: list[DocumentEntry]) -> None:
+    for attr in ("id", "file"):
+        seen: set[str] = set()
+        for e in entries:
+            value = getattr(e, attr)
+            if value in seen:
+                raise ManifestError(f"{path}: {attr} '{value}' appears twice. Fix: give each document its own {attr}.")
+            seen.add(value)
+
+
+def _check_files(corpus_dir: Path, entries: list[DocumentEntry]) -> None:
+    listed = {e.file for e in entries}
+    for e in entries:
+        if not (corpus_dir / e.file).is_file():
+            raise ManifestError(
+                f"{corpus_dir / MANIFEST_NAME}: entry '{e.id}' names {e.file}, which is not in {corpus_dir}. "
+                "Fix: add the file, or remove the entry."
+            )
+    for f in sorted(corpus_dir.iterdir()):
+        if f.is_file() and f.name != MANIFEST_NAME and not f.name.startswith(".") and f.name not in listed:
+            raise ManifestError(
+                f"{f}: no manifest entry. Fix: add an entry for '{f.name}' to {corpus_dir / MANIFEST_NAME} "
+                "(id, file, title, issuer, kind, url, as_of, language), or run `peerhelp ingest FILE --title ...`."
+            )
+
+
+def write_manifest(corpus_dir: Path, entries: list[DocumentEntry]) -> None:
+    """Atomically rewrite the manifest (a crash never leaves half a file)."""
+    path = corpus_dir / MANIFEST_NAME
+    tmp = path.with_suffix(".json.tmp")
+    data = {"documents": [e.model_dump(mode="json") for e in entries]}
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:64].strip("-") or "document"
+
+
+def today() -> str:
+    return date.today().isoformat()

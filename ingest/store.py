@@ -1,0 +1,248 @@
+"""Versioned, crash-safe index storage: each build is a directory; `CURRENT` names the live one.
+
+    <index_dir>/
+      CURRENT                   one line: the live version's name (replaced atomically)
+      versions/<name>/          complete builds: chunks.jsonl, embeddings.npy, bm25/, chroma/, state.json
+      versions/.building-<name> a build in progress (never read; removed by the next ingest)
+      .ingest.lock              one ingest at a time
+
+A build is written in full under `.building-*`, renamed into place, and only then named in
+CURRENT with an atomic os.replace. A process killed at any instant therefore leaves the
+previous version current and loadable; readers never see a half-written build.
+"""
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from ingest.chunking import Chunk
+from peerhelp.errors import IndexNotFoundError, PeerhelpError
+
+CURRENT = "CURRENT"
+VERSIONS = "versions"
+BUILDING_PREFIX = ".building-"
+COLLECTION = "chunks"
+
+
+@dataclass
+class DocumentState:
+    """What the index knows about one document: its manifest fields, content hash and chunk range."""
+
+    id: str
+    file: str
+    title: str
+    issuer: str
+    kind: str
+    url: str | None
+    as_of: str
+    as_of_approximate: bool
+    language: str
+    content_hash: str
+    chunk_count: int
+    ingested_at: str
+    cleaned_chars: int = 0
+
+
+@dataclass
+class IndexState:
+    version: str
+    signature: str
+    created_at: str
+    documents: dict[str, DocumentState] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "version": self.version, "signature": self.signature, "created_at": self.created_at,
+            "documents": {k: vars(v) for k, v in self.documents.items()},
+        }, indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "IndexState":
+        data = json.loads(text)
+        docs = {k: DocumentState(**v) for k, v in data["documents"].items()}
+        return cls(version=data["version"], signature=data["signature"], created_at=data["created_at"], documents=docs)
+
+
+def new_version_name() -> str:
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:6]
+
+
+def current_version_dir(index_dir: Path) -> Path | None:
+    pointer = index_dir / CURRENT
+    if not pointer.exists():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    path = index_dir / VERSIONS / name
+    return path if (path / "state.json").exists() else None
+
+
+@contextmanager
+def ingest_lock(index_dir: Path) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".ingest.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise PeerhelpError(f"{index_dir}: another ingest is running. Fix: wait for it to finish.") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _chroma_client(path: Path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+
+
+def write_version(index_dir: Path, state: IndexState, chunks: list[Chunk], embeddings: np.ndarray,
+                  on_stage=lambda stage: None) -> Path:
+    """Write a complete build and make it current. Returns the version directory."""
+    import bm25s
+
+    from ingest.lexical import tokenize
+
+    if len(chunks) != len(embeddings):
+        raise ValueError("one embedding per chunk expected")
+    versions = index_dir / VERSIONS
+    versions.mkdir(parents=True, exist_ok=True)
+    building = versions / (BUILDING_PREFIX + state.version)
+    building.mkdir()
+
+    on_stage("writing chunks")
+    with open(building / "chunks.jsonl", "w", encoding="utf-8") as fh:
+        for c in chunks:
+            fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+    np.save(building / "embeddings.npy", embeddings)
+
+    on_stage("writing BM25 index")
+    retriever = bm25s.BM25()
+    corpus_tokens = [tokenize(lexical_text(c)) or ["_empty_"] for c in chunks]
+    retriever.index(corpus_tokens, show_progress=False)
+    retriever.save(str(building / "bm25"))
+
+    on_stage("writing Chroma collection")
+    client = _chroma_client(building / "chroma")
+    collection = client.create_collection(COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"})
+    for i in range(0, len(chunks), 1000):
+        part = chunks[i : i + 1000]
+        collection.add(
+            ids=[c.id for c in part],
+            embeddings=embeddings[i : i + len(part)].tolist(),
+            documents=[c.text for c in part],
+            metadatas=[{"doc_id": c.doc_id, "n": c.n, "title": c.title, "section": c.section or ""} for c in part],
+        )
+    del collection, client
+
+    (building / "state.json").write_text(state.to_json(), encoding="utf-8")
+    _fsync_tree(building)
+    on_stage("switching to the new version")
+    final = versions / state.version
+    os.replace(building, final)
+    _point_current(index_dir, state.version)
+    return final
+
+
+def lexical_text(chunk: Chunk) -> str:
+    """BM25 sees the title and section too, so 'which counties participate' finds a bare county list."""
+    return " ".join([chunk.title, " ".join(chunk.heading_path), chunk.text])
+
+
+def _point_current(index_dir: Path, name: str) -> None:
+    tmp = index_dir / f".{CURRENT}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+    dir_fd = os.open(index_dir, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+def prune(index_dir: Path, keep: int) -> list[str]:
+    """Delete abandoned partial builds and all but the newest `keep` complete versions."""
+    versions = index_dir / VERSIONS
+    if not versions.exists():
+        return []
+    current = current_version_dir(index_dir)
+    removed: list[str] = []
+    for path in versions.iterdir():
+        if path.name.startswith(BUILDING_PREFIX):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    complete = sorted((p for p in versions.iterdir() if p.is_dir()), key=lambda p: p.name, reverse=True)
+    for path in complete[keep:]:
+        if current is None or path.resolve() != current.resolve():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
+
+
+class IndexVersion:
+    """A loaded, read-only build: chunks, embeddings, BM25 and the Chroma collection."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.state = IndexState.from_json((path / "state.json").read_text(encoding="utf-8"))
+        self.chunks: list[Chunk] = []
+        with open(path / "chunks.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                self.chunks.append(Chunk.from_dict(json.loads(line)))
+        self.by_id = {c.id: i for i, c in enumerate(self.chunks)}
+
+    @classmethod
+    def open_current(cls, index_dir: Path) -> "IndexVersion":
+        path = current_version_dir(index_dir)
+        if path is None:
+            raise IndexNotFoundError(f"{index_dir}: no index has been built yet. Fix: run `peerhelp ingest` (or `make run`).")
+        return cls(path)
+
+    @property
+    def version(self) -> str:
+        return self.state.version
+
+    @cached_property
+    def embeddings(self) -> np.ndarray:
+        return np.load(self.path / "embeddings.npy")
+
+    @cached_property
+    def bm25(self):
+        import bm25s
+
+        return bm25s.BM25.load(str(self.path / "bm25"))
+
+    @cached_property
+    def collection(self):
+        return _chroma_client(self.path / "chroma").get_collection(COLLECTION, embedding_function=None)
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        return [c for c in self.chunks if c.doc_id == doc_id]
+
+    def embeddings_of(self, doc_id: str) -> np.ndarray:
+        rows = [i for i, c in enumerate(self.chunks) if c.doc_id == doc_id]
+        return self.embeddings[rows]

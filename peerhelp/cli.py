@@ -1,0 +1,178 @@
+"""The `peerhelp` command line: ingest documents, inspect the index.
+
+Library errors become one-line messages (file, reason, fix) and an exit code; no tracebacks.
+Exit codes: 0 success, 1 finished but some files were skipped, 2 nothing done (fix the error).
+"""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from peerhelp.errors import PeerhelpError
+from peerhelp.offline import enforce_offline
+from peerhelp.settings import Settings
+
+app = typer.Typer(
+    help="peerhelp: grounded, cited answers about the Medi-Cal Peer Support Specialist certification.\n\n"
+    "Start with `peerhelp ingest`, then `peerhelp documents`.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+IndexDir = Annotated[Optional[Path], typer.Option("--index-dir", help="Index folder (default: PEERHELP_INDEX_DIR or .index).")]
+CorpusDir = Annotated[Optional[Path], typer.Option("--corpus-dir", help="Corpus folder (default: PEERHELP_CORPUS_DIR or corpus/).")]
+AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _settings(index_dir: Path | None = None, corpus_dir: Path | None = None) -> Settings:
+    overrides = {k: v for k, v in {"index_dir": index_dir, "corpus_dir": corpus_dir}.items() if v is not None}
+    return Settings(**overrides)
+
+
+def _fail(err: Exception) -> None:
+    typer.secho(f"Error: {err}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
+
+
+class ConsoleReporter:
+    """Progress for people on a terminal; plain stage lines on stderr otherwise (logs, tests)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.progress = None
+        self.task = None
+
+    def stage(self, message: str) -> None:
+        if self.progress:
+            self.progress.stop()
+            self.progress = None
+        typer.echo(f"[ingest] {message}", err=True)
+
+    def skipped(self, error) -> None:
+        typer.secho(f"[ingest] skipped {error.path}: {error.reason}. Fix: {error.fix}", fg=typer.colors.YELLOW, err=True)
+
+    def embedding_started(self, total: int) -> None:
+        if self.tty and total:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            self.progress = Progress("[ingest] embedding", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                     transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("embed", total=total)
+
+    def embedded(self, count: int) -> None:
+        if self.progress:
+            self.progress.advance(self.task, count)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Extra files or folders to add to the corpus first.")] = None,
+    index_dir: IndexDir = None,
+    corpus_dir: CorpusDir = None,
+    title: Annotated[Optional[str], typer.Option(help="Title of the added document (one file only).")] = None,
+    issuer: Annotated[Optional[str], typer.Option(help="Who issued the added documents, e.g. 'DHCS'.")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="bhin, faq, guide, rules, webpage, slides or staff-note.")] = None,
+    url: Annotated[Optional[str], typer.Option(help="Official URL of the added document (one file only).")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date the document speaks as of: YYYY[-MM[-DD]].")] = None,
+    language: Annotated[Optional[str], typer.Option(help="en or es (default: detected).")] = None,
+    doc_id: Annotated[Optional[str], typer.Option("--id", help="Document id (default: from the title).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Build the index from corpus/ (only changed documents are re-embedded).
+
+    Examples:
+
+      peerhelp ingest
+
+      peerhelp ingest ~/Downloads/bhin-21-041.pdf --title "BHIN 21-041" --issuer DHCS --kind bhin --as-of 2021-07-22
+    """
+    enforce_offline()
+    from ingest.adding import GivenFields, add_documents
+    from ingest.pipeline import run_ingest
+
+    settings = _settings(index_dir, corpus_dir)
+    reporter = ConsoleReporter()
+    add_failures = []
+    try:
+        if paths:
+            given = GivenFields(title=title, issuer=issuer, kind=kind, url=url, as_of=as_of, language=language, id=doc_id)
+            added, add_failures = add_documents(settings.corpus_dir, paths, given, int(settings.max_file_mb * 1_000_000))
+            for err in add_failures:
+                reporter.skipped(err)
+            for entry in added:
+                note = " (as-of date taken from the file; pass --as-of)" if entry.as_of_approximate else ""
+                typer.echo(f"[ingest] added {entry.file} as '{entry.id}' ({entry.kind}){note}", err=True)
+        summary = run_ingest(settings, reporter)
+    except PeerhelpError as err:
+        _fail(err)
+    skipped = [{"file": e.path, "reason": e.reason, "fix": e.fix} for e in add_failures] + [vars(s) for s in summary.skipped]
+    if as_json:
+        typer.echo(json.dumps({**summary.to_dict(), "skipped": skipped}, indent=2))
+    else:
+        state = "new version " + str(summary.version) if summary.changed else "unchanged (" + str(summary.version) + ")"
+        typer.echo(f"Index {state}: {summary.documents} documents, {summary.chunks} chunks, "
+                   f"{summary.embedded_chunks} embedded, {summary.reused_documents} documents reused, "
+                   f"{summary.seconds:.1f} s.")
+        if summary.removed_documents:
+            typer.echo(f"Removed: {', '.join(summary.removed_documents)}")
+        for s in skipped:
+            typer.secho(f"Skipped {s['file']}: {s['reason']}. Fix: {s['fix']}", fg=typer.colors.YELLOW)
+    if skipped:
+        raise typer.Exit(1)
+
+
+@app.command()
+def documents(index_dir: IndexDir = None, as_json: AsJson = False) -> None:
+    """List the documents in the current index (title, issuer, kind, date, chunks)."""
+    from ingest.store import IndexVersion
+
+    try:
+        index = IndexVersion.open_current(_settings(index_dir).index_dir)
+    except PeerhelpError as err:
+        _fail(err)
+    docs = [vars(d) for d in index.state.documents.values()]
+    if as_json:
+        typer.echo(json.dumps(docs, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"Index version {index.version} ({len(docs)} documents)")
+    for d in docs:
+        date = f"about {d['as_of']}" if d["as_of_approximate"] else d["as_of"]
+        typer.echo(f"- {d['id']}: {d['title']} — {d['issuer']} [{d['kind']}, {date}] {d['chunk_count']} chunks")
+
+
+@app.command()
+def chunks(
+    doc_id: Annotated[str, typer.Argument(help="Document id (see `peerhelp documents`).")],
+    index_dir: IndexDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show a document's chunks with their section (heading path) and offsets."""
+    from ingest.store import IndexVersion
+
+    try:
+        index = IndexVersion.open_current(_settings(index_dir).index_dir)
+    except PeerhelpError as err:
+        _fail(err)
+    found = index.chunks_of(doc_id)
+    if not found:
+        _fail(PeerhelpError(f"No document '{doc_id}' in the index. Fix: see `peerhelp documents` for ids."))
+    if as_json:
+        typer.echo(json.dumps([c.to_dict() for c in found], indent=2, ensure_ascii=False))
+        return
+    for c in found:
+        typer.secho(f"── {c.id}  [{c.section or '(no section)'}]  chars {c.start}-{c.end}, {c.tokens} tokens", bold=True)
+        typer.echo(c.text)
+        typer.echo()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

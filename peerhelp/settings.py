@@ -1,0 +1,27 @@
+"""One typed settings object, read from PEERHELP_* environment variables or `.env`."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PEERHELP_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="Documents and manifest.json")
+    index_dir: Path = Field(PROJECT_ROOT / ".index", description="Versioned index builds")
+    max_file_mb: float = Field(25.0, gt=0, description="Larger corpus files are skipped")
+    keep_versions: int = Field(3, ge=2, description="Index builds kept on disk, current included")
+    chunk_target_tokens: int = Field(180, ge=32, le=254)
+    embed_batch_size: int = Field(32, ge=1)
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,65 @@
+"""Shared fixtures: one real embedder and one real index of the seed corpus per test session."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from peerhelp.offline import enforce_offline
+
+enforce_offline()
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_CORPUS = ROOT / "corpus"
+
+
+class CountingEmbedder:
+    """Wraps the real embedder and counts what it embeds (to prove incremental ingest re-embeds nothing)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.name, self.dimension = inner.name, inner.dimension
+        self.embedded = 0
+
+    def count_tokens(self, text):
+        return self.inner.count_tokens(text)
+
+    def embed_documents(self, texts, batch_size=32, progress=None):
+        self.embedded += len(texts)
+        return self.inner.embed_documents(texts, batch_size, progress)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from ingest.embedding import MiniLMEmbedder
+
+    return MiniLMEmbedder()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    dest = tmp_path / "corpus"
+    shutil.copytree(SEED_CORPUS, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory, embedder) -> Path:
+    """The seeds ingested once into a temporary index (never the developer's .index)."""
+    from ingest.pipeline import run_ingest
+    from peerhelp.settings import Settings
+
+    base = tmp_path_factory.mktemp("seed")
+    corpus = base / "corpus"
+    shutil.copytree(SEED_CORPUS, corpus)
+    settings = Settings(corpus_dir=corpus, index_dir=base / "index")
+    summary = run_ingest(settings, embedder=embedder)
+    assert summary.changed and not summary.skipped
+    return settings.index_dir
+
+
+def seed_text(name: str) -> str:
+    return (SEED_CORPUS / name).read_text(encoding="utf-8")

@@ -1,0 +1,144 @@
+"""Ingest through the real pipeline, real embeddings and a real Chroma + BM25 index."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+
+from assistant.retrieval import HybridRetriever
+from ingest.pipeline import run_ingest
+from ingest.store import IndexVersion
+from peerhelp.settings import Settings
+from tests.conftest import ROOT, CountingEmbedder
+
+
+def _settings(tmp_path, corpus):
+    return Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+
+
+def test_seed_index__documents_chunks_and_retrieval(seed_index, embedder):
+    index = IndexVersion.open_current(seed_index)
+    assert len(index.state.documents) == 5
+    assert len(index.chunks) > 100
+    assert index.collection.count() == len(index.chunks) == len(index.embeddings)
+    hits = HybridRetriever(index, embedder).retrieve("who do I email about SB 803 questions?", 3)
+    assert any("Peers@dhcs.ca.gov" in h.chunk.text for h in hits)
+
+
+def test_incremental__unchanged_changed_added_removed(tmp_path, corpus_copy, embedder):
+    counting = CountingEmbedder(embedder)
+    settings = _settings(tmp_path, corpus_copy)
+    first = run_ingest(settings, embedder=counting)
+    total = first.chunks
+    assert counting.embedded == total
+
+    counting.embedded = 0
+    again = run_ingest(settings, embedder=counting)
+    assert not again.changed and counting.embedded == 0 and again.version == first.version
+
+    page = corpus_copy / "001_3e4d9a16ddad8708.txt"
+    page.write_text(page.read_text() + "\nUpdate: the listening session recordings are posted online.\n")
+    changed = run_ingest(settings, embedder=counting)
+    index = IndexVersion.open_current(settings.index_dir)
+    assert changed.changed and changed.reused_documents == 4
+    assert counting.embedded == len(index.chunks_of("dhcs-peer-support-services"))
+    assert any("recordings are posted" in c.text for c in index.chunks)
+
+    counting.embedded = 0
+    (corpus_copy / "renewal.md").write_text("# Renewal\n\nCertified peers renew every two years with CalMHSA.\n")
+    manifest = json.loads((corpus_copy / "manifest.json").read_text())
+    manifest["documents"].append({"id": "renewal-note", "file": "renewal.md", "title": "Renewal note", "issuer": "Test",
+                                  "kind": "staff-note", "url": None, "as_of": "2026-01", "language": "en"})
+    manifest["documents"] = [d for d in manifest["documents"] if d["id"] != "la-dmh-wet-slides"]
+    (corpus_copy / "003_81f31b55680e0ce0.txt").unlink()
+    (corpus_copy / "manifest.json").write_text(json.dumps(manifest))
+    summary = run_ingest(settings, embedder=counting)
+    index = IndexVersion.open_current(settings.index_dir)
+    assert summary.removed_documents == ["la-dmh-wet-slides"]
+    assert set(index.state.documents) == {"dhcs-bh-workforce-development", "dhcs-peer-support-services",
+                                          "mhsoac-peer-certification-resource-guide", "calmhsa-peer-certification",
+                                          "renewal-note"}
+    assert counting.embedded == len(index.chunks_of("renewal-note")) == 1
+    assert index.collection.count() == len(index.chunks)
+
+
+def test_corrupt_file__is_skipped_and_everything_else_ingests(tmp_path, corpus_copy, embedder):
+    (corpus_copy / "bhin-21-041.pdf").write_bytes(b"%PDF-1.4\n% damaged download\n")
+    manifest = json.loads((corpus_copy / "manifest.json").read_text())
+    manifest["documents"].append({"id": "bhin-21-041", "file": "bhin-21-041.pdf", "title": "BHIN 21-041", "issuer": "DHCS",
+                                  "kind": "bhin", "as_of": "2021-07-22"})
+    (corpus_copy / "manifest.json").write_text(json.dumps(manifest))
+    summary = run_ingest(_settings(tmp_path, corpus_copy), embedder=embedder)
+    assert [s.file.endswith("bhin-21-041.pdf") for s in summary.skipped] == [True]
+    assert summary.skipped[0].fix
+    assert summary.documents == 5
+
+
+def _cli(*args, env_extra=None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "peerhelp.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_cli_ingest__adds_a_file_then_reports_skips_with_exit_code_1(tmp_path, corpus_copy):
+    note = tmp_path / "exam-note.md"
+    note.write_text("# Exam format\n\nThe certification exam can be taken in English or Spanish.\n")
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(b"%PDF-1.7 broken")
+    result = _cli("ingest", str(note), str(bad), "--corpus-dir", str(corpus_copy), "--index-dir", str(tmp_path / "ix"),
+                  "--issuer", "County BH", "--json")
+    assert result.returncode == 1, result.stderr
+    out = json.loads(result.stdout)
+    assert out["documents"] == 6 and len(out["skipped"]) == 1 and "scan.pdf" in out["skipped"][0]["file"]
+    manifest = json.loads((corpus_copy / "manifest.json").read_text())
+    added = [d for d in manifest["documents"] if d["id"] == "exam-format"]
+    assert added and added[0]["issuer"] == "County BH" and (corpus_copy / added[0]["file"]).exists()
+
+    listed = _cli("documents", "--index-dir", str(tmp_path / "ix"), "--json")
+    assert listed.returncode == 0 and "exam-format" in listed.stdout
+    shown = _cli("chunks", "exam-format", "--index-dir", str(tmp_path / "ix"), "--json")
+    assert json.loads(shown.stdout)[0]["heading_path"] == ["Exam format"]
+
+
+def test_cli__manifest_error_is_one_line_with_exit_code_2(tmp_path, corpus_copy):
+    (corpus_copy / "stray.txt").write_text("A file nobody described in the manifest.")
+    result = _cli("ingest", "--corpus-dir", str(corpus_copy), "--index-dir", str(tmp_path / "ix"))
+    assert result.returncode == 2
+    assert "stray.txt" in result.stderr and "Fix:" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "ix" / "CURRENT").exists()
+
+
+def test_cli__documents_without_an_index_says_how_to_build_one(tmp_path):
+    result = _cli("documents", "--index-dir", str(tmp_path / "nothing"))
+    assert result.returncode == 2 and "peerhelp ingest" in result.stderr
+
+
+def test_ingest_opens_no_network_connection(tmp_path, corpus_copy, monkeypatch):
+    """Loads a fresh model and builds a Chroma store while every non-loopback connect is recorded."""
+    from ingest.embedding import MiniLMEmbedder
+
+    attempts = []
+    real_connect = socket.socket.connect
+
+    def guarded_connect(sock, address):
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
+            attempts.append(address)
+            raise OSError(f"network access blocked in test: {address}")
+        return real_connect(sock, address)
+
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        if host not in ("127.0.0.1", "::1", "localhost", None):
+            attempts.append(host)
+            raise socket.gaierror(f"DNS blocked in test: {host}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    real_getaddrinfo = socket.getaddrinfo
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    fresh = MiniLMEmbedder()
+    summary = run_ingest(_settings(tmp_path, corpus_copy), embedder=fresh)
+    fresh.embed_query("warm the model")
+    assert summary.changed
+    assert attempts == []

@@ -1,0 +1,51 @@
+import json
+
+import pytest
+
+from ingest.manifest import read_manifest
+from peerhelp.errors import ManifestError
+
+
+def test_read_manifest__seed_corpus_is_complete(corpus_copy):
+    entries = read_manifest(corpus_copy)
+    assert len(entries) == 5
+    assert {e.kind for e in entries} <= {"bhin", "faq", "guide", "rules", "webpage", "slides"}
+    assert all(e.title and e.issuer and e.as_of for e in entries)
+
+
+def test_read_manifest__file_without_entry_names_the_file_and_the_fix(corpus_copy):
+    (corpus_copy / "new-faq.txt").write_text("Frequently asked questions about certification.")
+    with pytest.raises(ManifestError) as err:
+        read_manifest(corpus_copy)
+    assert "new-faq.txt" in str(err.value) and "no manifest entry" in str(err.value) and "Fix:" in str(err.value)
+
+
+def test_read_manifest__entry_without_file_names_the_file(corpus_copy):
+    (corpus_copy / "004_b2cc685654df5877.txt").unlink()
+    with pytest.raises(ManifestError) as err:
+        read_manifest(corpus_copy)
+    assert "004_b2cc685654df5877.txt" in str(err.value) and "Fix:" in str(err.value)
+
+
+def test_read_manifest__bad_date_and_kind_are_reported_per_entry(corpus_copy):
+    path = corpus_copy / "manifest.json"
+    data = json.loads(path.read_text())
+    data["documents"][1]["as_of"] = "July 2021"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ManifestError, match="001_3e4d9a16ddad8708.txt.*as_of"):
+        read_manifest(corpus_copy)
+
+
+def test_read_manifest__invalid_json_gives_the_line(corpus_copy):
+    (corpus_copy / "manifest.json").write_text('{"documents": [\n{"id": }\n]}')
+    with pytest.raises(ManifestError, match="line 2"):
+        read_manifest(corpus_copy)
+
+
+def test_read_manifest__duplicate_ids_are_refused(corpus_copy):
+    path = corpus_copy / "manifest.json"
+    data = json.loads(path.read_text())
+    data["documents"][1]["id"] = data["documents"][0]["id"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ManifestError, match="appears twice"):
+        read_manifest(corpus_copy)
