@@ -26,6 +26,7 @@ ingest: setup
 	$(BIN)/peerhelp ingest || [ $$? -eq 1 ]
 
 run: ingest
+	$(BIN)/peerhelp serve
 
 test: setup
 	$(BIN)/pytest -q

@@ -7,7 +7,8 @@ _WORD = re.compile(r"[a-z0-9]+(?:[-/'][a-z0-9]+)*")
 STOPWORDS = frozenset(
     """a an and are as at be been but by can could did do does for from had has have how i if in into is it its
     me my of on or our so than that the their them then there these they this to was we were what when where which
-    who whom why will with would you your am im just about any also""".split()
+    who whom why will with would you your am im just about any also
+    rn u ur pls plz thx thanks hi hey hello ok okay yeah lol btw still please need know tell""".split()
 )
 
 
@@ -18,6 +19,12 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+LEXICAL_VERSION = 2  # bump when tokenization changes: the BM25 index is then rebuilt
+# Porter leaves some word families apart that questions and documents mix freely.
+_STEM_FAMILIES = {"applic": "appli", "certif": "certifi", "examin": "exam", "particip": "particip",
+                  "qualif": "qualifi", "specialis": "specialist"}
+
+
 def tokenize(text: str) -> list[str]:
     """Lowercase words, hyphen/slash compounds kept and also split, stopwords dropped, stemmed."""
     tokens: list[str] = []
@@ -26,4 +33,4 @@ def tokenize(text: str) -> list[str]:
         for t in ([word] if len(parts) > 1 else []) + parts:
             if t and t not in STOPWORDS:
                 tokens.append(t)
-    return _stemmer().stemWords(tokens)
+    return [_STEM_FAMILIES.get(t, t) for t in _stemmer().stemWords(tokens)]

@@ -170,6 +170,78 @@ def chunks(
         typer.echo()
 
 
+@app.command()
+def ask(
+    question: Annotated[Optional[str], typer.Argument(help="The question. Omit it when using --batch.")] = None,
+    history: Annotated[Optional[list[str]], typer.Option("--history", help="An earlier question of the conversation (repeatable, oldest first).")] = None,
+    batch: Annotated[Optional[Path], typer.Option("--batch", help='JSONL file: one {"question": ..., "history": [...]} per line; "-" reads stdin.')] = None,
+    index_dir: IndexDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Answer a question from the documents, with citations.
+
+    Examples:
+
+      peerhelp ask "Is Kern County participating?"
+
+      peerhelp ask "and San Benito?" --history "Is Kern County participating?" --json
+
+      peerhelp ask --batch questions.jsonl > answers.jsonl
+    """
+    enforce_offline()
+    from assistant.engine import Assistant, InputError
+
+    if (question is None) == (batch is None):
+        _fail(PeerhelpError("Give either a QUESTION or --batch FILE."))
+    bot = Assistant(_settings(index_dir))
+    try:
+        if batch is not None:
+            lines = sys.stdin if str(batch) == "-" else open(batch, encoding="utf-8")
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    answer = bot.ask(item["question"], item.get("history") or [])
+                    typer.echo(answer.model_dump_json())
+                except (json.JSONDecodeError, KeyError, TypeError) as err:
+                    _fail(PeerhelpError(f"{batch}, line {number}: expected {{\"question\": ...}} ({err}). Fix: correct that line."))
+                except InputError as err:
+                    typer.echo(json.dumps({"error": str(err), "line": number}))
+            return
+        answer = bot.ask(question, history or [])
+    except PeerhelpError as err:
+        _fail(err)
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+        return
+    typer.echo(answer.answer)
+    for c in answer.citations:
+        where = " > ".join(x for x in [c.title, c.section] if x)
+        typer.secho(f"\n[{c.n}] {where} — {c.issuer or ''}, {c.date or 'undated'}", bold=True)
+        if c.url:
+            typer.echo(f"    {c.url}")
+        typer.echo(f"    “{c.quote}”")
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Bind address (default 127.0.0.1).")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port (default 8000).")] = None,
+    index_dir: IndexDir = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    enforce_offline()
+    import uvicorn
+
+    from peerhelp.api import create_app
+
+    settings = _settings(index_dir)
+    host, port = host or settings.host, port or settings.port
+    typer.echo(f"peerhelp: serving on http://{host}:{port} (API docs at /docs)", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,227 @@
+"""Extractive answers: the passages that answer the question, each followed by its marker [n].
+
+No sentence here states a fact of its own. Answer sentences are quotes of evidence units
+(records get their section as a label); leads and referrals are fixed templates filled with
+a county name, a document title or a contact that sits in the cited quote.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.contract import Citation
+from assistant.evidence import NUMBER, Unit
+from assistant.messages import msg
+from assistant.query import COUNTIES, Query
+from assistant.referral import Contact
+from ingest.chunking import Chunk
+from ingest.store import IndexVersion
+
+MAX_WORDS = 150
+MAX_UNITS = 3
+TIME_SENSITIVE = re.compile(r"\b(currently|until|deadline|must be submitted|available beginning|upcoming|will be|"
+                            r"slated|impending|paused|unavailable|no longer|new(ly)? (released|available)|at this time)\b",
+                            re.IGNORECASE)
+
+
+@dataclass
+class Citations:
+    items: list[Citation] = field(default_factory=list)
+    _keys: dict[tuple[str, int, int], int] = field(default_factory=dict)
+
+    def add(self, chunk: Chunk, start: int, end: int) -> int:
+        key = (chunk.doc_id, start, end)
+        if key not in self._keys:
+            n = len(self.items) + 1
+            self._keys[key] = n
+            self.items.append(Citation(
+                n=n, document=chunk.doc_id, title=chunk.title, section=chunk.section, url=chunk.url,
+                date=(f"about {chunk.as_of}" if chunk.as_of_approximate else chunk.as_of) or None,
+                quote=chunk.text[start - chunk.start : end - chunk.start], issuer=chunk.issuer or None,
+                chunk=chunk.n, start=start))
+        return self._keys[key]
+
+
+def with_marker(text: str, n: int) -> str:
+    text = text.strip()
+    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
+        text = text[1:-1].strip()
+    text = text.rstrip(":;, ")
+    if text and text[-1] in ".!?":
+        return f"{text[:-1]} [{n}]{text[-1]}"
+    return f"{text} [{n}]."
+
+
+def unit_sentence(unit: Unit) -> str:
+    """Records and list items read badly alone; their section names what they are."""
+    if unit.kind in ("record", "item"):
+        label = (unit.chunk.heading_path[-1] if unit.chunk.heading_path else unit.chunk.title).rstrip(":")
+        return f"{label}: {unit.text}"
+    return unit.text
+
+
+def source_name(chunk: Chunk) -> str:
+    m = re.search(r"\(([A-Za-z]+)\)", chunk.issuer)
+    issuer = m.group(1) if m else chunk.issuer
+    return f"“{chunk.title}” ({issuer})" if issuer else f"“{chunk.title}”"
+
+
+def _similar(a: Unit, b: Unit) -> bool:
+    if not a.tokens or not b.tokens:
+        return a.text == b.text
+    return len(a.tokens & b.tokens) / len(a.tokens | b.tokens) > 0.7
+
+
+def select_units(units: list[Unit], query: Query, type_re: re.Pattern | None) -> list[Unit]:
+    """Best unit first (the one holding the asked-for email/date/number when there is one), then close runners-up."""
+    ranked = sorted(units, key=lambda u: u.score, reverse=True)
+    if not ranked:
+        return []
+    if type_re is not None:
+        typed = [u for u in ranked if type_re.search(u.text) and u.coverage >= 0.3]
+        if typed:
+            ranked.remove(typed[0])
+            ranked.insert(0, typed[0])
+    chosen: list[Unit] = [ranked[0]]
+    words = len(unit_sentence(ranked[0]).split())
+    for u in ranked[1:]:
+        if len(chosen) >= MAX_UNITS or u.score < 0.7 * ranked[0].score or u.coverage < 0.4:
+            continue
+        if type_re is not None and not type_re.search(u.text):
+            continue
+        if any(_similar(u, c) or u.text in c.text or c.text in u.text for c in chosen):
+            continue
+        n_words = len(unit_sentence(u).split())
+        if words + n_words > MAX_WORDS - 25:
+            continue
+        chosen.append(u)
+        words += n_words
+    return chosen
+
+
+def conflicting_numbers(chosen: list[Unit], pool: list[Unit], type_re: re.Pattern) -> Unit | None:
+    """A retrieved passage on the same topic as the lead that gives a different figure (e.g. 48 vs 42 states)."""
+    lead = chosen[0]
+    lead_figures = {m.group(0) for m in type_re.finditer(lead.text)}
+    if not lead_figures:
+        return None
+    lead_numbers = set(NUMBER.findall(" ".join(lead_figures)))
+    for u in sorted(pool, key=lambda x: x.score, reverse=True):
+        figures = {m.group(0) for m in type_re.finditer(u.text)}
+        numbers = set(NUMBER.findall(" ".join(figures)))
+        if not numbers or numbers & lead_numbers or u.text in lead.text or lead.text in u.text:
+            continue
+        if len(lead.tokens & u.tokens) >= 3 and u.coverage >= 0.6 * lead.coverage:
+            return u
+    return None
+
+
+def compose_answer(query: Query, chosen: list[Unit], pool: list[Unit], cites: Citations,
+                   type_re: re.Pattern | None = None) -> str:
+    parts: list[str] = [msg("es", "intro")] if query.language == "es" else []
+    conflict = conflicting_numbers(chosen, pool, type_re) if query.answer_type == "number" and type_re else None
+    if conflict and all(conflict.text != c.text for c in chosen):
+        chosen = chosen[:2] + [conflict]
+    for u in chosen:
+        parts.append(with_marker(unit_sentence(u), cites.add(u.chunk, u.start, u.end)))
+    if conflict:
+        parts.append(msg(query.language, "conflict"))
+    elif any(TIME_SENSITIVE.search(u.text) for u in chosen):
+        parts.append(msg(query.language, "dated"))
+    if query.language == "es":
+        parts.append(msg("es", "quotes_in_english"))
+    return " ".join(parts)
+
+
+def compose_abstention(query: Query, near: Unit | None, contact: Contact | None, topic: str, cites: Citations) -> str:
+    parts = [msg(query.language, "not_in_documents")]
+    if near is not None:
+        parts += [msg(query.language, "nearby"), with_marker(unit_sentence(near), cites.add(near.chunk, near.start, near.end))]
+    parts.append(referral_sentence(query.language, topic, contact, cites))
+    return " ".join(parts)
+
+
+def referral_sentence(language: str, topic: str, contact: Contact | None, cites: Citations) -> str:
+    if contact is None:
+        return msg(language, f"refer_{topic}_plain")
+    n = cites.add(contact.chunk, contact.start, contact.end)
+    return msg(language, f"refer_{topic}", email=contact.value, n=n)
+
+
+# Participation: CalMHSA's list and the resource guide's county table are separate sources that disagree.
+
+@dataclass
+class CountySource:
+    chunk: Chunk
+    line: str
+    start: int  # offset of the line in the cleaned document
+    kind: str  # "list" (comma-separated names) or "table" (one record per county)
+
+
+def county_sources(index: IndexVersion) -> list[CountySource]:
+    sources: list[CountySource] = []
+    for c in index.chunks:
+        context = (c.section or "") + " " + c.text[:200]
+        if "particip" not in context.lower():
+            continue
+        pos = 0
+        for line in c.text.split("\n"):
+            start = c.start + pos
+            pos += len(line) + 1
+            names = sum(1 for name in COUNTIES if re.search(rf"\b{re.escape(name)}\b", line))
+            if names >= 8 and "," in line and " — " not in line:
+                sources.append(CountySource(c, line, start, "list"))
+        if sum(1 for line in c.text.split("\n") if " — " in line and line.split(" — ")[0].strip() in COUNTIES) >= 3:
+            sources.append(CountySource(c, c.text, c.start, "table"))
+    return sources
+
+
+def compose_membership(query: Query, county: str, sources: list[CountySource], cites: Citations) -> str | None:
+    lists = [s for s in sources if s.kind == "list"]
+    tables = [s for s in sources if s.kind == "table"]
+    if not lists and not tables:
+        return None
+    parts: list[str] = []
+    verdicts: list[str] = []
+    for s in lists:
+        m = re.search(rf"(?<![A-Za-z]){re.escape(county)}(?![A-Za-z])", s.line)
+        n = cites.add(s.chunk, s.start, s.start + len(s.line))
+        key = "listed_yes" if m else "listed_no"
+        verdicts.append("yes" if m else "no")
+        parts.append(msg(query.language, key, county=county, source=source_name(s.chunk), n=n))
+    table_rows = []
+    for s in tables:
+        pos = 0
+        for line in s.chunk.text.split("\n"):
+            if line.split(" — ")[0].strip() == county or line.split(" — ")[0].strip().split("/")[0] == county or \
+                    county in line.split(" — ")[0].strip().split("/"):
+                table_rows.append((s.chunk, s.chunk.start + pos, line))
+            pos += len(line) + 1
+    for chunk, start, line in table_rows[:1]:
+        n = cites.add(chunk, start, start + len(line))
+        parts.append(msg(query.language, "table_row", county=county, source=source_name(chunk), record=line.split(" — ", 1)[1], n=n))
+        verdicts.append("no" if "no services" in line.lower() else "yes")
+    if tables and not table_rows:
+        first = tables[0]
+        header = first.chunk.text.split("\n")[0]
+        n = cites.add(first.chunk, first.chunk.start, first.chunk.start + len(header))
+        parts.append(msg(query.language, "table_absent", county=county, source=source_name(first.chunk), n=n))
+        verdicts.append("no")
+    if len(set(verdicts)) > 1:
+        parts.append(msg(query.language, "conflict"))
+    return " ".join(parts)
+
+
+def compose_county_list(query: Query, sources: list[CountySource], cites: Citations) -> str | None:
+    lists = [s for s in sources if s.kind == "list"]
+    tables = [s for s in sources if s.kind == "table"]
+    if not lists and not tables:
+        return None
+    parts: list[str] = []
+    for s in lists:
+        n = cites.add(s.chunk, s.start, s.start + len(s.line))
+        parts.append(msg(query.language, "county_list", source=source_name(s.chunk), names=s.line.rstrip("."), n=n))
+    for s in tables[:1]:
+        lines = s.chunk.text.split("\n")[:3]
+        n = cites.add(s.chunk, s.chunk.start, s.chunk.start + len("\n".join(lines)))
+        parts.append(msg(query.language, "county_table_note", source=source_name(s.chunk), n=n))
+    return " ".join(parts)

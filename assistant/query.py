@@ -1,0 +1,186 @@
+"""What a question asks for: its language, retrieval text, expected answer type, counties, follow-ups.
+
+All of this is about the question, never about the answer's facts: facts only ever come
+from cited passages.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from assistant.language import detect_language, strip_accents, to_english_query
+
+MAX_MESSAGE_CHARS = 2000
+
+COUNTIES = [
+    "Alameda", "Alpine", "Amador", "Butte", "Calaveras", "Colusa", "Contra Costa", "Del Norte", "El Dorado", "Fresno",
+    "Glenn", "Humboldt", "Imperial", "Inyo", "Kern", "Kings", "Lake", "Lassen", "Los Angeles", "Madera", "Marin",
+    "Mariposa", "Mendocino", "Merced", "Modoc", "Mono", "Monterey", "Napa", "Nevada", "Orange", "Placer", "Plumas",
+    "Riverside", "Sacramento", "San Benito", "San Bernardino", "San Diego", "San Francisco", "San Joaquin",
+    "San Luis Obispo", "San Mateo", "Santa Barbara", "Santa Clara", "Santa Cruz", "Shasta", "Sierra", "Siskiyou",
+    "Solano", "Sonoma", "Stanislaus", "Sutter", "Tehama", "Trinity", "Tulare", "Tuolumne", "Ventura", "Yolo", "Yuba",
+]
+_COUNTY_ALIASES = {"la county": "Los Angeles", "l.a.": "Los Angeles", "sf": "San Francisco", "slo": "San Luis Obispo",
+                   "condado de los angeles": "Los Angeles"}
+_INJECTION = re.compile(
+    r"(ignore|disregard|forget|override)\b[^.?!\n]{0,40}\b(instructions?|rules?|prompts?|guidelines|above|previous)"
+    r"|\b(system prompt|you are now|act as|pretend (to be|you)|jailbreak|developer mode|reveal your|print your)"
+    r"|\bignora\w*\b[^.?!\n]{0,40}\binstrucciones", re.IGNORECASE)
+_FOLLOW_UP_START = re.compile(r"^\s*(and|also|what about|how about|what if|ok(ay)?,? and|then|y|¿y|¿y qué|qué tal|y si|and for)\b",
+                              re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(it|that|this|they|them|there|those|these|eso|esto|ello|ellos|ahí|allí)\b", re.IGNORECASE)
+
+ANSWER_TYPES = {
+    "email": re.compile(r"\b(e-?mails?|correo|contact(o|ar)?|reach (out|them)|write to|who (do|can|should) i (ask|contact|talk|write)"
+                        r"|a qui[eé]n (escribo|contacto|pregunto)|inbox)\b", re.IGNORECASE),
+    "phone": re.compile(r"\b(phone|call|dial[- ]?in|tel[eé]fono|llamar|number to call)\b", re.IGNORECASE),
+    "date": re.compile(r"\b(when|what date|which date|deadline|due|by what|what time|start(ed)? date|cu[aá]ndo|fecha|plazo)\b",
+                       re.IGNORECASE),
+    "number": re.compile(r"\b(how (many|much|long)|cu[aá]nt[oa]s?|costs?|fees?|price|pay|score|percent|hours?|minimum|"
+                         r"maximum|cuesta|costo|horas|puntaje|calificaci[oó]n)\b", re.IGNORECASE),
+}
+_MEMBERSHIP = re.compile(r"\b(particip\w*|take part|opt(ed)?[- ]in|included|on the list|in the program|part of|"
+                         r"offer\w*|available in|covered|forma parte|incluid\w*)\b", re.IGNORECASE)
+_LIST_COUNTIES = re.compile(r"\b(which|what|list( of)?|all( the)?|cu[aá]les|qu[eé])\s+(counties|condados)\b", re.IGNORECASE)
+
+
+@dataclass
+class Query:
+    original: str
+    language: str
+    text: str  # what is retrieved: English, follow-up resolved, injection removed
+    answer_type: str = "general"  # email | phone | date | number | membership | county_list | general
+    counties: list[str] = field(default_factory=list)
+    injection: bool = False
+    follow_up: bool = False
+
+
+_AMBIGUOUS = {"Orange", "Lake", "Kings", "Glenn", "Mono", "Trinity", "Sierra", "Imperial", "Nevada", "Sutter", "Yuba"}
+
+
+def find_counties(text: str) -> list[str]:
+    """County names in the text, in order. Names that are also common words need a county context."""
+    plain = " " + strip_accents(text.lower()) + " "
+    county_context = bool(re.search(r"\b(county|counties|condados?)\b", plain) or _MEMBERSHIP.search(plain))
+    found: list[tuple[int, str]] = []
+    for name in sorted(COUNTIES, key=len, reverse=True):
+        m = re.search(rf"(?<![a-z]){re.escape(name.lower())}(?![a-z])", plain)
+        if not m or any(name.lower() in other.lower() for _, other in found):
+            continue
+        if name in _AMBIGUOUS and not county_context:
+            continue
+        found.append((m.start(), name))
+    for alias, name in _COUNTY_ALIASES.items():
+        pos = plain.find(f" {alias} ")
+        if pos >= 0 and name not in [n for _, n in found]:
+            found.append((pos, name))
+    return [name for _, name in sorted(found)]
+
+
+def strip_injection(text: str) -> tuple[str, bool]:
+    """Drop sentences that try to give the assistant instructions; keep any real question."""
+    sentences = re.split(r"(?<=[.?!\n])\s+", text)
+    kept = [s for s in sentences if not _INJECTION.search(s)]
+    return " ".join(kept).strip(), len(kept) != len(sentences)
+
+
+def is_follow_up(message: str) -> bool:
+    words = message.split()
+    if _FOLLOW_UP_START.match(message):
+        return True
+    if len(words) <= 6 and _PRONOUN.search(message):
+        return True
+    return len(words) <= 4 and bool(find_counties(message))
+
+
+def answer_type(text: str, counties: list[str]) -> str:
+    if _LIST_COUNTIES.search(text):
+        return "county_list"
+    if counties and (_MEMBERSHIP.search(text) or re.search(r"\b(in|on board|there)\s*[?.!]*$", text, re.IGNORECASE)):
+        return "membership"
+    for name, pattern in ANSWER_TYPES.items():
+        if pattern.search(text):
+            return name
+    if _DEFINITION.search(text):
+        return "definition"
+    return "general"
+
+
+_DEFINITION = re.compile(r"^\W*(what|who)\s+(is|are|'s)\s+(a|an|the)?\s*[\w-]+(\s+[\w-]+){0,3}\s*\??$|"
+                         r"\b(stand for|mean(s|ing)?|define|definition of|qu[eé] (es|son|significa))\b", re.IGNORECASE)
+_MONEY_WORDS = re.compile(r"\b(costs?|fees?|price|pay|paid|cuesta|costo|cuota|dollars?|money)\b", re.IGNORECASE)
+
+
+def number_pattern(question: str) -> re.Pattern:
+    """What a number answering this question looks like: money for a fee, '48 states' for 'how many states'."""
+    if _MONEY_WORDS.search(question):
+        return re.compile(r"\$\s?\d|\b\d[\d,]*\s*dollars\b", re.IGNORECASE)
+    if re.search(r"\b(score|percent|passing|puntaje)\b", question, re.IGNORECASE):
+        return re.compile(r"\d\s?%|\bscore\w*\b[^.]{0,40}\d|\d[^.]{0,40}\bscore", re.IGNORECASE)
+    m = re.search(r"\bhow (?:many|much|long)\s+([a-z]+)", question, re.IGNORECASE)
+    if m and m.group(1).lower() not in ("do", "does", "is", "are", "will", "can", "should", "would", "did", "of"):
+        stem = m.group(1).lower().rstrip("s")[:5]
+        return re.compile(rf"\b\d[\d,.]*[- ]+(?:[\w.-]+\s+){{0,3}}{stem}", re.IGNORECASE)
+    if re.search(r"\b(hours?|horas)\b", question, re.IGNORECASE):
+        return re.compile(r"\b\d+[- ]hours?\b", re.IGNORECASE)
+    return re.compile(r"\d")
+
+
+_NOT_ANCHORS = {"ok", "usa", "us", "faq", "faqs", "id", "tv", "pm", "am", "hi", "mhsa"}
+
+
+def anchors(question: str) -> list[set[str]]:
+    """Terms the evidence must mention (in its text, section or title), each as a set of alternatives.
+
+    Program names and numbers are what a question is about ('EPOC', '21-041'); and in this product
+    'certification' always means the Medi-Cal peer certification, not any license.
+    """
+    groups: list[set[str]] = []
+    for token in re.findall(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*\b|\b\d{2,}-\d+\b|\b\d{3,}\b", question):
+        if token.lower() not in _NOT_ANCHORS:
+            groups.append({token.lower()})
+    lowered = question.lower()
+    if re.search(r"\bcertif|\bcertific", lowered) and not re.search(r"\blicen[cs]", lowered):
+        groups.append({"peer", "medi-cal", "calmhsa"})
+    elif re.search(r"\bpeers?\b", lowered):
+        groups.append({"peer"})
+    return groups
+
+
+def analyze(message: str, history: list[str]) -> Query:
+    """`history` holds earlier questions of the same conversation, oldest first."""
+    language = detect_language(message)
+    cleaned, injected = strip_injection(message)
+    follow_up = bool(history) and is_follow_up(cleaned) if cleaned else False
+    english = to_english_query(cleaned) if language == "es" else cleaned
+    counties = find_counties(cleaned)
+    kind = answer_type(cleaned, counties)
+    text = english
+    if follow_up:
+        previous = history[-1]
+        prev_en = to_english_query(previous) if detect_language(previous) == "es" else previous
+        prev_counties = find_counties(previous)
+        if counties and prev_counties:
+            text = prev_en
+            for old in prev_counties:
+                text = re.sub(re.escape(old), counties[0], text, flags=re.IGNORECASE)
+            if kind == "membership" or len(cleaned.split()) <= 6:
+                kind = answer_type(previous, counties) if answer_type(previous, prev_counties) != "general" else kind
+        else:
+            text = f"{prev_en} {english}"
+            if kind == "general":
+                kind = answer_type(previous, find_counties(previous))
+            if not counties:
+                counties = find_counties(previous) if kind in ("membership",) else []
+    return Query(original=message, language=language, text=text.strip(), answer_type=kind, counties=counties,
+                 injection=injected, follow_up=follow_up)
+
+
+def spelling_variants(words: list[str], vocabulary: set[str]) -> list[str]:
+    """Corpus words close to misspelled query words ('scholorship' → 'scholarship'), added for BM25."""
+    extra: list[str] = []
+    for w in words:
+        lw = w.lower()
+        if len(lw) >= 6 and lw.isalpha() and lw not in vocabulary:
+            extra += difflib.get_close_matches(lw, vocabulary, n=1, cutoff=0.84)
+    return extra

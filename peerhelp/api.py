@@ -1,0 +1,127 @@
+"""The HTTP API (FastAPI): the same answers as the CLI, one contract for the widget and the console.
+
+Messages are never logged: only ids, lengths, status and timings.
+"""
+
+import logging
+import time
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from assistant.contract import Answer
+from assistant.engine import Assistant, InputError
+from assistant.query import MAX_MESSAGE_CHARS
+from peerhelp import __version__
+from peerhelp.errors import IndexNotFoundError
+from peerhelp.offline import enforce_offline
+from peerhelp.settings import Settings
+
+log = logging.getLogger("peerhelp.api")
+
+
+class ChatRequest(BaseModel):
+    message: str = Field(description="The user's question", max_length=MAX_MESSAGE_CHARS * 4)
+    conversation_id: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_-]*$")
+
+
+class DocumentPublic(BaseModel):
+    id: str
+    title: str
+    issuer: str
+    kind: str
+    url: str | None
+    date: str
+    language: str
+    chunks: int
+    ingested_at: str
+
+
+class ChunkPublic(BaseModel):
+    document: str
+    n: int
+    title: str
+    section: str | None
+    url: str | None
+    date: str | None
+    text: str
+    start: int
+    end: int
+
+
+def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
+    enforce_offline()
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.assistant = assistant or Assistant(settings)
+        try:
+            app.state.assistant.warm_up()
+        except IndexNotFoundError as err:
+            log.warning("%s", err)
+        yield
+
+    app = FastAPI(title="peerhelp", version=__version__, lifespan=lifespan,
+                  description="Grounded, cited answers about the Medi-Cal Peer Support Specialist certification.")
+
+    def get_assistant(request: Request) -> Assistant:
+        return request.app.state.assistant
+
+    AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+    @app.exception_handler(IndexNotFoundError)
+    async def no_index(request: Request, exc: IndexNotFoundError):
+        return JSONResponse(status_code=503, content={"detail": "The document index is not built yet. Run `peerhelp ingest`."})
+
+    @app.post("/v1/chat", response_model=Answer, tags=["chat"])
+    def chat(body: ChatRequest, bot: AssistantDep) -> Answer:
+        started = time.perf_counter()
+        conversation_id = body.conversation_id or bot.new_conversation_id()
+        try:
+            answer = bot.ask(body.message, conversation_id=conversation_id)
+        except InputError as err:
+            raise HTTPException(status_code=422, detail=str(err)) from err
+        log.info("chat conversation=%s chars=%d status=%s citations=%d ms=%.1f", conversation_id, len(body.message),
+                 answer.status, len(answer.citations), (time.perf_counter() - started) * 1000)
+        return answer
+
+    @app.delete("/v1/conversations/{conversation_id}", status_code=204, tags=["chat"])
+    def forget(conversation_id: str, bot: AssistantDep) -> None:
+        if not bot.memory.forget(conversation_id):
+            raise HTTPException(status_code=404, detail="Conversation not found")
+
+    @app.get("/v1/documents", response_model=list[DocumentPublic], tags=["documents"])
+    def documents(bot: AssistantDep) -> list[DocumentPublic]:
+        return [DocumentPublic(id=d.id, title=d.title, issuer=d.issuer, kind=d.kind, url=d.url,
+                               date=f"about {d.as_of}" if d.as_of_approximate else d.as_of, language=d.language,
+                               chunks=d.chunk_count, ingested_at=d.ingested_at)
+                for d in bot.index.state.documents.values()]
+
+    @app.get("/v1/documents/{doc_id}/chunks/{n}", response_model=ChunkPublic, tags=["documents"])
+    def chunk(doc_id: str, n: int, bot: AssistantDep) -> ChunkPublic:
+        index = bot.index
+        if doc_id not in index.state.documents:
+            raise HTTPException(status_code=404, detail="Document not found")
+        found = index.by_id.get(f"{doc_id}:{n}")
+        if found is None:
+            raise HTTPException(status_code=404, detail="Chunk not found")
+        c = index.chunks[found]
+        return ChunkPublic(document=c.doc_id, n=c.n, title=c.title, section=c.section, url=c.url,
+                           date=(f"about {c.as_of}" if c.as_of_approximate else c.as_of) or None,
+                           text=c.text, start=c.start, end=c.end)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"])
+    def readyz(bot: AssistantDep) -> dict:
+        index = bot.index
+        return {"status": "ready", "index_version": index.version, "documents": len(index.state.documents),
+                "chunks": len(index.chunks)}
+
+    return app
