@@ -9,7 +9,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup ingest run test test-all clean-index
+.PHONY: setup ingest run test test-all eval clean-index
 
 setup: $(VENV)/.installed
 
@@ -33,6 +33,10 @@ test: setup
 
 test-all: setup
 	$(BIN)/pytest -q -m ''
+
+# The evaluation suite on the test split, with baselines; writes evals/results/<time>-test/.
+eval: ingest
+	$(BIN)/peerhelp eval --split test
 
 clean-index:
 	rm -rf .index

@@ -55,7 +55,8 @@ def unit_sentence(unit: Unit) -> str:
     """Records and list items read badly alone; their section names what they are."""
     if unit.kind in ("record", "item"):
         label = (unit.chunk.heading_path[-1] if unit.chunk.heading_path else unit.chunk.title).rstrip(":")
-        return f"{label}: {unit.text}"
+        if not re.search(r"\d", label) and label.lower() not in unit.text.lower():
+            return f"{label}: {unit.text}"  # a label with a number would state a fact its quote does not hold
     return unit.text
 
 

@@ -5,6 +5,7 @@ quote shown to a user is always verifiable against the passage it cites.
 """
 
 import math
+import statistics
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class Unit:
     tokens: set[str] = field(default_factory=set)
     coverage: float = 0.0
     score: float = 0.0
+    dense: float = 0.0  # the chunk's dense similarity to the question
 
     def has(self, entity: str) -> bool:
         pattern = {"email": EMAIL, "phone": PHONE, "date": DATE, "number": NUMBER}.get(entity)
@@ -59,6 +61,17 @@ def corpus_statistics(index: IndexVersion) -> tuple[dict[str, float], set[str]]:
         n = len(index.chunks) or 1
         _IDF_CACHE[index] = ({t: math.log(1 + n / f) for t, f in df.items()}, vocabulary)
     return _IDF_CACHE[index]
+
+
+_ACRONYM_CACHE: "WeakKeyDictionary[IndexVersion, set[str]]" = WeakKeyDictionary()
+
+
+def corpus_acronyms(index: IndexVersion) -> set[str]:
+    """Program acronyms the documents use (CAMHPRO, EPOC, PWI…), as BM25 tokens: they mark a question as in scope."""
+    if index not in _ACRONYM_CACHE:
+        words = {w for c in index.chunks for w in re.findall(r"\b[A-Z][A-Z-]{2,}[A-Z]\b", c.text)}
+        _ACRONYM_CACHE[index] = {t for w in words for t in tokenize(w) if len(t) >= 3}
+    return _ACRONYM_CACHE[index]
 
 
 def split_units(chunk: Chunk) -> list[Unit]:
@@ -106,19 +119,32 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def score_units(hits: list[ScoredChunk], query_tokens: list[str], idf: dict[str, float]) -> list[Unit]:
-    """Coverage = IDF-weighted share of the question's terms found in the unit (its section counts half)."""
+def score_units(hits: list[ScoredChunk], query_tokens: list[str], idf: dict[str, float],
+                boost: set[str] | None = None) -> list[Unit]:
+    """Coverage = IDF-weighted share of the question's terms found in the unit (its section counts half).
+
+    A term the corpus never uses weighs like a typical term (the median): a question about it
+    is probably not answered, but informal words ("whats", "lol") must not sink a real question.
+    `boost` terms (the newest message of a follow-up) count double.
+    """
     q = set(query_tokens)
-    total = sum(idf.get(t, 1.0) for t in q) or 1.0
+    unknown = statistics.median(idf.values()) if idf else 1.0
+    boost = boost or set()
+
+    def weight(t: str) -> float:
+        return idf.get(t, unknown) * (2.0 if t in boost else 1.0)
+
+    total = sum(weight(t) for t in q) or 1.0
     best_chunk = max((h.score for h in hits), default=1.0) or 1.0
     units: list[Unit] = []
     for hit in hits:
         context = set(tokenize(" ".join(hit.chunk.heading_path) + " " + hit.chunk.title + " " + hit.chunk.issuer))
         for unit in split_units(hit.chunk):
             unit.tokens = set(tokenize(unit.text))
-            direct = sum(idf.get(t, 1.0) for t in q & unit.tokens)
-            inherited = sum(idf.get(t, 1.0) for t in (q & context) - unit.tokens)
+            direct = sum(weight(t) for t in q & unit.tokens)
+            inherited = sum(weight(t) for t in (q & context) - unit.tokens)
             unit.coverage = (direct + 0.5 * inherited) / total
             unit.score = 0.75 * unit.coverage + 0.25 * (hit.score / best_chunk)
+            unit.dense = hit.dense_score or 0.0
             units.append(unit)
     return units

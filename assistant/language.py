@@ -43,6 +43,18 @@ GLOSSARY = {
     "trabajo": "job work", "empleo": "employment job", "estados": "states", "estado": "state", "otro": "another",
     "transferir": "transfer", "consejo": "council", "asesor": "advisory", "reunion": "meeting", "reuniones": "meetings",
     "calificacion": "score", "aprobar": "pass", "aprobatoria": "passing", "descripcion": "description",
+    "quien": "who", "maneja": "runs manages", "encargada": "lead staff in charge", "encargado": "lead staff in charge",
+    "responsable": "lead responsible", "dirige": "runs leads", "junta": "meeting", "marcar": "dial-in call",
+    "numero": "number", "llamar": "call dial-in", "organizacion": "organization", "agencia": "agency",
+    "significa": "means", "quiere": "", "decir": "mean", "definicion": "definition", "tipos": "types",
+    "especializaciones": "specializations", "especializacion": "specialization", "requerida": "required",
+    "requeridas": "required", "obligatoria": "required", "necesaria": "required", "tomar": "take",
+    "presentar": "take", "fechas": "dates", "cerca": "near", "estatus": "status", "capacitaciones": "trainings",
+    "cursos": "courses training", "guia": "guide", "recursos": "resources", "consumidor": "consumer",
+    "proveedor": "provider", "proveedores": "providers", "tarifas": "rates", "pagar": "pay", "paga": "pay",
+    "estudiantes": "students", "estipendio": "stipend", "psiquiatras": "psychiatrists", "pacientes": "clients",
+    "lideres": "leadership", "comite": "committee", "comision": "commission", "sesiones": "sessions",
+    "escucha": "listening", "subvenciones": "grants", "plazo": "deadline", "vence": "due deadline",
     "puesto": "job position", "lista": "list", "escribo": "email questions", "escribir": "email questions",
     "pregunto": "questions", "preguntar": "questions", "comunico": "contact", "inscribirme": "apply", "examenes": "exam",
 }
@@ -52,12 +64,16 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
+_AMBIGUOUS_WITH_ENGLISH = {"a", "no", "me", "te", "si", "o", "u", "mi", "nos", "os", "le", "lo", "les", "ante", "favor"}
+
+
 def detect_language(text: str) -> str:
-    lowered = text.lower()
+    lowered = strip_accents(text.lower())
     if re.search(r"[¿¡ñ]", lowered):
         return "es"
     words = re.findall(r"[a-záéíóúüñ]+", lowered)
-    es = sum(w in _ES_MARKERS for w in words) + 2 * sum(bool(re.search(r"[áéíóú]", w)) for w in words)
+    markers = _ES_MARKERS | (_ES_FUNCTION - _AMBIGUOUS_WITH_ENGLISH) | {"ya", "vivir", "morir", "estoy", "aguanto"}
+    es = sum(w in markers for w in words) + 2 * sum(bool(re.search(r"[áéíóú]", w)) for w in text.lower().split())
     en = sum(w in _EN_MARKERS for w in words)
     return "es" if es > en else "en"
 

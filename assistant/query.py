@@ -32,6 +32,7 @@ _PRONOUN = re.compile(r"\b(it|that|this|they|them|there|those|these|eso|esto|ell
 
 ANSWER_TYPES = {
     "email": re.compile(r"\b(e-?mails?|correo|contact(o|ar)?|reach (out|them)|write to|who (do|can|should) i (ask|contact|talk|write)"
+                        r"|where (do|can|should) i (send|ask|write|direct)|send (my |our )?(questions|comments)"
                         r"|a qui[eé]n (escribo|contacto|pregunto)|inbox)\b", re.IGNORECASE),
     "phone": re.compile(r"\b(phone|call|dial[- ]?in|tel[eé]fono|llamar|number to call)\b", re.IGNORECASE),
     "date": re.compile(r"\b(when|what date|which date|deadline|due|by what|what time|start(ed)? date|cu[aá]ndo|fecha|plazo)\b",
@@ -39,8 +40,15 @@ ANSWER_TYPES = {
     "number": re.compile(r"\b(how (many|much|long)|cu[aá]nt[oa]s?|costs?|fees?|price|pay|score|percent|hours?|minimum|"
                          r"maximum|cuesta|costo|horas|puntaje|calificaci[oó]n)\b", re.IGNORECASE),
 }
-_MEMBERSHIP = re.compile(r"\b(particip\w*|take part|opt(ed)?[- ]in|included|on the list|in the program|part of|"
-                         r"offer\w*|available in|covered|forma parte|incluid\w*)\b", re.IGNORECASE)
+_MEMBERSHIP = re.compile(r"\b(particip\w*|take part|opt(ed|ing)?[- ]in|included|on the list|in the program|part of|"
+                         r"signed up|forma parte|incluid\w*)\b", re.IGNORECASE)
+DOMAIN = re.compile(
+    r"\b(peers?|certif\w*|medi-?cal|calmhsa|dhcs|mhsoac|bhin|sb ?803|senate bill|count(y|ies)|condados?|exam\w*|"
+    r"grand(parent|father)\w*|scholarships?|becas?|specialists?|especialista|training|renew\w*|eligib\w*|fees?|"
+    r"recovery|lived experience|behavioral health|mental health|salud|dmc|smhs|wet|workforce|supervis\w*|"
+    r"competenc\w*|billing|reimburs\w*|apply|application|pares|compañeros|certificaci[oó]n|stakeholder|advisory|"
+    r"speciali[sz]\w*|crisis care|justice-involved|unhoused|parent|caregiver|family member|epoc|pwi|bhsa|mhsa)\b",
+    re.IGNORECASE)
 _LIST_COUNTIES = re.compile(r"\b(which|what|list( of)?|all( the)?|cu[aá]les|qu[eé])\s+(counties|condados)\b", re.IGNORECASE)
 
 
@@ -53,6 +61,7 @@ class Query:
     counties: list[str] = field(default_factory=list)
     injection: bool = False
     follow_up: bool = False
+    focus: str = ""  # the newest message in corpus English: its terms weigh more than the history's
 
 
 _AMBIGUOUS = {"Orange", "Lake", "Kings", "Glenn", "Mono", "Trinity", "Sierra", "Imperial", "Nevada", "Sutter", "Yuba"}
@@ -88,6 +97,8 @@ def is_follow_up(message: str) -> bool:
     words = message.split()
     if _FOLLOW_UP_START.match(message):
         return True
+    if len(words) <= 12 and not DOMAIN.search(message) and not find_counties(message):
+        return True  # "what number do i call in on?": only makes sense with the conversation
     if len(words) <= 6 and _PRONOUN.search(message):
         return True
     return len(words) <= 4 and bool(find_counties(message))
@@ -109,6 +120,22 @@ def answer_type(text: str, counties: list[str]) -> str:
 _DEFINITION = re.compile(r"^\W*(what|who)\s+(is|are|'s)\s+(a|an|the)?\s*[\w-]+(\s+[\w-]+){0,3}\s*\??$|"
                          r"\b(stand for|mean(s|ing)?|define|definition of|qu[eé] (es|son|significa))\b", re.IGNORECASE)
 _MONEY_WORDS = re.compile(r"\b(costs?|fees?|price|pay|paid|cuesta|costo|cuota|dollars?|money)\b", re.IGNORECASE)
+
+
+_TERM = re.compile(r"\bwhat(?:'s| is| are| does| do)\s+(?:a |an |the )?([\w-]+(?:\s+[\w-]+){0,2}?)\s*(?:mean|stand|refer|\?|$|for\b)"
+                   r"|\bdefin(?:e|ition of)\s+(?:a |an |the )?([\w-]+(?:\s+[\w-]+){0,2})"
+                   r"|\bwho (?:is|are) (?:a |an |the )?([\w-]+(?:\s+[\w-]+){0,2}?)\s*(?:\?|$)"
+                   r"|\b([\w-]+)\s+(?:mean|means|stand for)\b", re.IGNORECASE)
+
+
+def definition_term(question: str) -> str | None:
+    """The thing a definition question asks about: 'grandparenting' in 'what does grandparenting mean for…'."""
+    m = _TERM.search(question)
+    if not m:
+        return None
+    term = next(g for g in m.groups() if g)
+    words = [w for w in term.split() if w.lower() not in ("does", "do", "is", "are", "mean", "means", "stand")]
+    return " ".join(words) or None
 
 
 def number_pattern(question: str) -> re.Pattern:
@@ -173,7 +200,7 @@ def analyze(message: str, history: list[str]) -> Query:
             if not counties:
                 counties = find_counties(previous) if kind in ("membership",) else []
     return Query(original=message, language=language, text=text.strip(), answer_type=kind, counties=counties,
-                 injection=injected, follow_up=follow_up)
+                 injection=injected, follow_up=follow_up, focus=english)
 
 
 def spelling_variants(words: list[str], vocabulary: set[str]) -> list[str]:
@@ -181,6 +208,14 @@ def spelling_variants(words: list[str], vocabulary: set[str]) -> list[str]:
     extra: list[str] = []
     for w in words:
         lw = w.lower()
-        if len(lw) >= 6 and lw.isalpha() and lw not in vocabulary:
+        if not lw.isalpha() or lw in vocabulary:
+            continue
+        if len(lw) >= 6:
             extra += difflib.get_close_matches(lw, vocabulary, n=1, cutoff=0.84)
+        elif len(lw) == 4 and lw in _CLIPPED:
+            extra.append(_CLIPPED[lw])
     return extra
+
+
+_CLIPPED = {"cert": "certification", "cred": "credential", "reqs": "requirements", "info": "information",
+            "appt": "appointment", "govt": "government", "dept": "department", "orgs": "organizations"}

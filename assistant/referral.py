@@ -57,6 +57,10 @@ def find_contact(index: IndexVersion, topic: str) -> Contact | None:
             line = c.text[line_start:line_end]
             sentence_start = max(line.rfind(". ", 0, m.start() - line_start) + 2, 0) if ". " in line[: m.start() - line_start] else 0
             s, e = c.start + line_start + sentence_start, c.start + line_end
+            following = c.text[line_end:].lstrip("\n")
+            next_line = following.split("\n", 1)[0]
+            if re.match(r"(This|The) (email )?inbox\b", next_line):
+                e = c.start + len(c.text) - len(following) + len(next_line)  # what the inbox is for
             preferred = issuer_hint in c.doc_id or issuer_hint in c.issuer.lower()
             candidates.append((not preferred, c.n, Contact(topic, c, s, e, m.group(0))))
     return min(candidates, key=lambda t: (t[0], t[1]))[2] if candidates else None

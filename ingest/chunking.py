@@ -15,6 +15,7 @@ from ingest.cleaning import RECORD_SEP
 
 TokenCounter = Callable[[str], int]
 MODEL_MAX_TOKENS = 254  # 256 minus [CLS] and [SEP]
+CHUNKING_VERSION = 2  # bump when chunk boundaries change: every document is then re-embedded
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 
@@ -78,6 +79,21 @@ def split_lines(cleaned: str) -> list[Line]:
         prev_blank = i == 0 or not raw[i - 1].strip()
         next_text = raw[i + 1] if i + 1 < len(raw) else ""
         lines.append(Line(text, start, end, heading_level(text, prev_blank, next_text)))
+    return _runs_of_headings_are_lists(lines)
+
+
+def _runs_of_headings_are_lists(lines: list[Line]) -> list[Line]:
+    """Three or more plain-text 'headings' in a row are a list (programs, links), not empty sections:
+    their text must stay answerable. The last one still heads what follows it."""
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].heading_level == 9:
+            j += 1
+        if j - i >= 3:
+            for line in lines[i : j - 1]:
+                line.heading_level = 0
+        i = max(j, i + 1)
     return lines
 
 

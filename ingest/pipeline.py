@@ -10,7 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ingest.chunking import Chunk, chunk_document
+from ingest.chunking import CHUNKING_VERSION, Chunk, chunk_document
 from ingest.cleaning import CLEANING_VERSION, clean_text
 from ingest.embedding import Embedder, get_embedder
 from ingest.lexical import LEXICAL_VERSION
@@ -87,7 +87,8 @@ def content_hash(path: Path, entry: DocumentEntry) -> str:
 
 def pipeline_signature(settings: Settings, embedder: Embedder) -> str:
     """Anything that changes chunk text or vectors; a different signature re-embeds everything."""
-    return f"clean-v{CLEANING_VERSION}|lexical-v{LEXICAL_VERSION}|target-{settings.chunk_target_tokens}|{embedder.name}"
+    return (f"clean-v{CLEANING_VERSION}|chunk-v{CHUNKING_VERSION}|lexical-v{LEXICAL_VERSION}|"
+            f"target-{settings.chunk_target_tokens}|{embedder.name}")
 
 
 def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: Embedder | None = None) -> IngestSummary:

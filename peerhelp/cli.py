@@ -242,6 +242,44 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
 
 
+@app.command("eval")
+def eval_(
+    split: Annotated[str, typer.Option(help="dev (tune on it), test (report on it) or all.")] = "test",
+    baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also run the baselines in the same run.")] = True,
+    index_dir: IndexDir = None,
+    corpus_dir: CorpusDir = None,
+    gate: Annotated[bool, typer.Option("--gate/--no-gate", help="Exit 1 when a threshold in evals/thresholds.toml is missed.")] = False,
+) -> None:
+    """Run the evaluation suite; write evals/results/<time>-<split>/report.md and report.json.
+
+    Example: peerhelp eval --split dev
+    """
+    enforce_offline()
+    from rich.progress import Progress
+
+    from evals.runner import check_gate, run_eval, write_report
+
+    settings = _settings(index_dir, corpus_dir)
+    try:
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+            task = progress.add_task("evaluating", total=None)
+            report = run_eval(settings, split=split, baselines=baseline,
+                              progress=lambda system, item: progress.update(task, advance=1, description=f"{system}: {item}"))
+    except (PeerhelpError, ValueError) as err:
+        _fail(err)
+    failures = check_gate(report)
+    folder = write_report(report, failures)
+    summary = report["systems"]["assistant"]["summary"]
+    for key in ("items", "status_accuracy", "recall_at_5", "fact_recall", "citation_recall", "invented_facts",
+                "abstention_precision", "abstention_recall", "crisis_recall", "spanish_parity_gap"):
+        typer.echo(f"{key:>22}: {summary.get(key)}")
+    typer.echo(f"Report: {folder / 'report.md'}")
+    if failures:
+        typer.secho("Gate failed: " + "; ".join(failures), fg=typer.colors.RED, err=True)
+        if gate:
+            raise typer.Exit(1)
+
+
 def main() -> None:
     app()
 

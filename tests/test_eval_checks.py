@@ -1,0 +1,29 @@
+from assistant.contract import Answer, Citation
+from evals.checks import citation_support, facts_found, invented_facts
+
+
+def _answer(text, quotes, date="2021-07-23"):
+    return Answer(status="answered", answer=text, citations=[
+        Citation(n=i + 1, document="d", title="Peer Support Services", section="Contact Us", quote=q, date=date)
+        for i, q in enumerate(quotes)])
+
+
+def test_invented_facts__catches_a_number_or_email_in_no_cited_quote():
+    ok = _answer("Questions may be submitted by email to Peers@dhcs.ca.gov [1].",
+                 ["Questions and comments may be submitted by email to Peers@dhcs.ca.gov."])
+    assert invented_facts(ok) == []
+    bad = _answer("The exam costs $150 and you can email exam@calmhsa.org [1].",
+                  ["Questions and comments may be submitted by email to Peers@dhcs.ca.gov."])
+    assert set(invented_facts(bad)) == {"$150", "exam@calmhsa.org"}
+
+
+def test_citation_support__unsupported_sentence_is_counted():
+    answer = _answer("Questions may be submitted by email to Peers@dhcs.ca.gov [1]. The exam is free for everyone [1].",
+                     ["Questions and comments may be submitted by email to Peers@dhcs.ca.gov."])
+    s = citation_support(answer)
+    assert s["statements"] == 2 and s["supported"] == 1
+    assert s["citation_uses"] == 2 and s["relevant_citations"] == 1
+
+
+def test_facts_found__any_phrasing_of_each_fact():
+    assert facts_found("Scholarships are currently unavailable [1].", [["currently unavailable", "paused"], ["DHCS"]]) == [True, False]
