@@ -1,6 +1,8 @@
 """Fixed framing and referral text, English and Spanish. Never contains a fact, number or contact:
 those come from cited passages only."""
 
+import re
+
 MESSAGES = {
     "en": {
         "not_in_documents": "The program documents I have don't answer that.",
@@ -57,3 +59,19 @@ MESSAGES = {
 
 def msg(language: str, key: str, **kwargs) -> str:
     return MESSAGES.get(language, MESSAGES["en"])[key].format(**kwargs)
+
+
+def framing_texts() -> list[str]:
+    """Fixed sentences with no slot: never claims, never checked for citation support."""
+    return [v for lang in MESSAGES.values() for v in lang.values() if v and "{" not in v]
+
+
+def referral_patterns() -> list[re.Pattern]:
+    """Referral sentences with their contact slot: fixed text whose contact must sit in the cited quote."""
+    patterns = []
+    for lang in MESSAGES.values():
+        for key, value in lang.items():
+            if key.startswith("refer_") and "{" in value:
+                parts = re.split(r"\{\w+\}", value.rstrip("."))
+                patterns.append(re.compile(".+?".join(re.escape(p) for p in parts)))
+    return patterns

@@ -53,6 +53,25 @@ def without_fixed_text(text: str) -> str:
     return text
 
 
+def strip_framing_prefix(sentence: str) -> str:
+    from assistant.messages import framing_texts
+
+    for f in framing_texts():
+        if f.endswith(":") and sentence.startswith(f):
+            return sentence[len(f):].strip()
+    return sentence
+
+
+def is_framing(sentence: str) -> bool:
+    """Fixed framing and referral templates (from assistant/messages.py) are not statements needing support."""
+    from assistant.messages import framing_texts, referral_patterns
+
+    body = MARKER.sub("", sentence).strip()
+    if any(body == f.strip() or body.rstrip(".") == f.strip().rstrip(".") for f in framing_texts()):
+        return True
+    return any(p.fullmatch(sentence.strip().rstrip(".")) for p in referral_patterns())
+
+
 def invented_facts(answer: Answer) -> list[str]:
     cited = normalize(" ".join(c.quote + " " + (c.date or "") for c in answer.citations))
     return [f for f in hard_facts(without_fixed_text(answer.answer)) if normalize(f) not in cited]
@@ -63,9 +82,10 @@ def citation_support(answer: Answer) -> dict:
     by_n = {c.n: c for c in answer.citations}
     statements = supported = uses = relevant = 0
     for sentence in split_sentences(without_fixed_text(answer.answer)):
+        sentence = strip_framing_prefix(sentence)
         markers = [int(n) for n in MARKER.findall(sentence)]
-        if not markers:
-            continue  # fixed framing: checked by invented_facts, not here
+        if not markers or is_framing(sentence):
+            continue  # fixed framing and referral text: their facts are checked by invented_facts
         statements += 1
         body = MARKER.sub("", sentence)
         cited = [by_n[n] for n in markers if n in by_n]

@@ -27,3 +27,16 @@ def test_citation_support__unsupported_sentence_is_counted():
 
 def test_facts_found__any_phrasing_of_each_fact():
     assert facts_found("Scholarships are currently unavailable [1].", [["currently unavailable", "paused"], ["DHCS"]]) == [True, False]
+
+
+def test_referral_template_is_framing_but_its_email_must_be_cited():
+    from assistant.messages import msg
+
+    sentence = msg("en", "refer_calmhsa", email="PeerCertification@calmhsa.org", n=1)
+    good = _answer(sentence, ["Contact Information:\nPeerCertification@calmhsa.org"])
+    assert citation_support(good)["statements"] == 0 and invented_facts(good) == []
+    followed = _answer(sentence + " If someone is in danger right now, they (or you) can call or text 988, or call 911 "
+                       "in an emergency.", ["Contact Information:\nPeerCertification@calmhsa.org"])
+    assert citation_support(followed)["statements"] == 0 and invented_facts(followed) == []
+    forged = _answer(msg("en", "refer_calmhsa", email="help@calmhsa.org", n=1), ["Contact Information:\nPeerCertification@calmhsa.org"])
+    assert invented_facts(forged) == ["help@calmhsa.org"]
