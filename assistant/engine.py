@@ -7,12 +7,14 @@ import re
 import threading
 import time
 import uuid
-from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
 from assistant.compose import (Citations, compose_abstention, compose_answer, compose_county_list, compose_membership,
                                county_sources, referral_sentence, select_units)
+from assistant.boundaries import MESSAGES as BOUNDARY_MESSAGES
+from assistant.boundaries import check_boundaries
 from assistant.contract import Answer
+from assistant.conversations import ConversationStore
 from assistant.evidence import DATE, EMAIL, PHONE, Unit, corpus_acronyms, corpus_statistics, score_units
 from assistant.messages import msg
 from assistant.query import (DOMAIN, MAX_MESSAGE_CHARS, Query, analyze, anchors, definition_term, number_pattern,
@@ -50,31 +52,6 @@ class Trace:
     index_version: str | None = None
 
 
-class ConversationMemory:
-    """Recent questions per conversation, bounded in turns and in conversations (oldest evicted)."""
-
-    def __init__(self, max_turns: int = 6, max_conversations: int = 10_000):
-        self.max_turns, self.max_conversations = max_turns, max_conversations
-        self._data: OrderedDict[str, deque[str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def history(self, conversation_id: str) -> list[str]:
-        with self._lock:
-            return list(self._data.get(conversation_id, ()))
-
-    def remember(self, conversation_id: str, question: str) -> None:
-        with self._lock:
-            turns = self._data.setdefault(conversation_id, deque(maxlen=self.max_turns))
-            turns.append(question)
-            self._data.move_to_end(conversation_id)
-            while len(self._data) > self.max_conversations:
-                self._data.popitem(last=False)
-
-    def forget(self, conversation_id: str) -> bool:
-        with self._lock:
-            return self._data.pop(conversation_id, None) is not None
-
-
 class Assistant:
     """Usage: `Assistant(Settings()).ask("Is Kern County participating?")`."""
 
@@ -86,8 +63,14 @@ class Assistant:
         self._retriever: Retriever | None = retriever
         self._pointer_mtime: float | None = None
         self._lock = threading.Lock()
-        self.memory = ConversationMemory()
+        self._conversations: ConversationStore | None = None
         self.detector = CrisisDetector(lambda texts: self.embedder.embed_documents(list(texts)))
+
+    @property
+    def conversations(self) -> ConversationStore:
+        if self._conversations is None:
+            self._conversations = ConversationStore(self.settings.state_db, self.settings.retention_days)
+        return self._conversations
 
     @property
     def index(self) -> IndexVersion:
@@ -127,7 +110,7 @@ class Assistant:
             raise InputError(f"The message is {len(message)} characters; the limit is {MAX_MESSAGE_CHARS}. "
                              "Fix: ask a shorter question.")
         if conversation_id and history is None:
-            history = self.memory.history(conversation_id)
+            history = self.conversations.history(conversation_id)
         history = list(history or [])
         safety = self.detector.assess(message)
         trace.timings_ms["safety"] = _ms(started)
@@ -136,9 +119,12 @@ class Assistant:
         query = analyze(message, history)
         trace.query = query
         trace.timings_ms["analyze"] = _ms(started)
+        boundary = None if safety.crisis else check_boundaries(message)
         if safety.crisis:
             answer = self._crisis_answer(query, index, trace)
             trace.decision = f"crisis ({safety.reason}); " + trace.decision
+        elif boundary is not None:
+            answer = self._boundary_answer(query, index, boundary.kind, trace)
         else:
             answer = self._answer(query, index, trace)
             if safety.helping_others:
@@ -146,12 +132,22 @@ class Assistant:
                 trace.decision += "; support note: asks how to help someone else"
         answer.conversation_id = conversation_id
         if conversation_id:
-            self.memory.remember(conversation_id, message)
+            self.conversations.remember(conversation_id, message, answer.status, answer.language)
         trace.timings_ms["total"] = _ms(started)
         return answer, trace
 
     def new_conversation_id(self) -> str:
         return uuid.uuid4().hex
+
+    def _boundary_answer(self, query: Query, index: IndexVersion, kind: str, trace: Trace) -> Answer:
+        """Medical, legal or personal-record questions: a kind boundary, then who can help."""
+        lang = query.language
+        text = BOUNDARY_MESSAGES[kind][lang]
+        cites = Citations()
+        if kind == "personal":
+            text += " " + referral_sentence(lang, "calmhsa", find_contact(index, "calmhsa"), cites)
+        trace.decision = f"boundary: {kind} advice is not given"
+        return Answer(status="abstained", answer=text, citations=cites.items, language=lang)
 
     def _crisis_answer(self, query: Query, index: IndexVersion, trace: Trace) -> Answer:
         """Resources first, always; a program question in the same message is answered after them."""

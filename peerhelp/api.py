@@ -59,6 +59,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.assistant = assistant or Assistant(settings)
+        purged = app.state.assistant.conversations.purge()
+        log.info("purged %d conversation turns older than %s days", purged, settings.retention_days)
         try:
             app.state.assistant.warm_up()
         except IndexNotFoundError as err:
@@ -91,7 +93,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     @app.delete("/v1/conversations/{conversation_id}", status_code=204, tags=["chat"])
     def forget(conversation_id: str, bot: AssistantDep) -> None:
-        if not bot.memory.forget(conversation_id):
+        if not bot.conversations.forget(conversation_id):
             raise HTTPException(status_code=404, detail="Conversation not found")
 
     @app.get("/v1/documents", response_model=list[DocumentPublic], tags=["documents"])

@@ -280,6 +280,16 @@ def eval_(
             raise typer.Exit(1)
 
 
+@app.command()
+def purge() -> None:
+    """Delete stored conversation turns older than PEERHELP_RETENTION_DAYS (default 30)."""
+    from assistant.conversations import ConversationStore
+
+    settings = _settings()
+    removed = ConversationStore(settings.state_db, settings.retention_days).purge()
+    typer.echo(f"Purged {removed} conversation turns older than {settings.retention_days:g} days from {settings.state_db}.")
+
+
 def main() -> None:
     app()
 

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     keep_versions: int = Field(3, ge=2, description="Index builds kept on disk, current included")
     chunk_target_tokens: int = Field(180, ge=32, le=254)
     embed_batch_size: int = Field(32, ge=1)
+    state_db: Path = Field(PROJECT_ROOT / ".data" / "peerhelp.sqlite", description="Conversations (redacted)")
+    retention_days: float = Field(30, gt=0, description="Stored conversation turns are purged after this many days")
     host: str = "127.0.0.1"
     port: int = 8000
 

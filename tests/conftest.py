@@ -1,6 +1,8 @@
 """Shared fixtures: one real embedder and one real index of the seed corpus per test session."""
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,8 @@ import pytest
 from peerhelp.offline import enforce_offline
 
 enforce_offline()
+# Stored conversations go to a throwaway database, never the developer's .data/ (servers started by tests inherit it).
+os.environ.setdefault("PEERHELP_STATE_DB", str(Path(tempfile.mkdtemp(prefix="peerhelp-state-")) / "state.sqlite"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_CORPUS = ROOT / "corpus"

@@ -1,0 +1,50 @@
+"""Personal details are redacted before storage, stored turns expire, and message text never reaches the logs."""
+
+import logging
+import sqlite3
+
+from fastapi.testclient import TestClient
+
+from assistant.conversations import ConversationStore
+from assistant.engine import Assistant
+from assistant.privacy import redact
+from peerhelp.api import create_app
+from peerhelp.settings import Settings
+from tests.conftest import SEED_CORPUS
+
+
+def test_redact__emails_phones_ids_names_addresses():
+    text = ("My name is Maria Lopez, email maria.lopez@gmail.com, call 916-555-0142, Medi-Cal ID 91234567A, "
+            "I live at 1234 Oak Street. Is Kern County participating?")
+    out = redact(text)
+    for secret in ("Maria", "Lopez", "maria.lopez@gmail.com", "916-555-0142", "91234567A", "1234 Oak Street"):
+        assert secret not in out
+    assert "Is Kern County participating?" in out and "[email]" in out and "[phone]" in out
+
+
+def test_conversation_store__bounded_history_redacted_rows_purge_and_forget(tmp_path):
+    store = ConversationStore(tmp_path / "s.sqlite", retention_days=30, max_turns=3)
+    for i in range(5):
+        store.remember("c1", f"question {i} from me@example.org", "answered", "en", now=1_000_000 + i)
+    assert store.history("c1", now=1_000_010) == [f"question {i} from [email]" for i in (2, 3, 4)]
+    raw = sqlite3.connect(tmp_path / "s.sqlite").execute("SELECT group_concat(question) FROM turns").fetchone()[0]
+    assert "me@example.org" not in raw
+    day = 86400
+    store.remember("c2", "old question", "answered", "en", now=1_000_000 - 40 * day)
+    assert store.history("c2", now=1_000_000) == []  # past retention: never used for follow-ups
+    assert store.purge(now=1_000_000) == 1
+    assert store.forget("c1") and not store.forget("c1")
+
+
+def test_api_logs_have_no_message_text(seed_index, embedder, caplog, tmp_path):
+    settings = Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS, state_db=tmp_path / "state.sqlite")
+    secret = "I relapsed on fentanyl last month, my email is jane.doe@example.org. Is Kern County participating?"
+    with caplog.at_level(logging.DEBUG), TestClient(create_app(settings, Assistant(settings, embedder=embedder))) as client:
+        r = client.post("/v1/chat", json={"message": secret})
+        assert r.status_code == 200
+    logged = "\n".join(rec.getMessage() for rec in caplog.records)
+    assert "status=" in logged and "chars=" in logged
+    for fragment in ("relapsed", "fentanyl", "jane.doe", "Kern"):
+        assert fragment not in logged
+    stored = sqlite3.connect(tmp_path / "state.sqlite").execute("SELECT question FROM turns").fetchall()
+    assert stored and "jane.doe@example.org" not in stored[0][0]
