@@ -120,7 +120,10 @@ class Assistant:
         trace.query = query
         trace.timings_ms["analyze"] = _ms(started)
         boundary = None if safety.crisis else check_boundaries(message)
-        if safety.crisis:
+        if not safety.crisis and _mostly_unsupported_script(message):
+            trace.decision = "language: neither English nor Spanish"
+            answer = Answer(status="abstained", answer=msg("en", "other_language"), language="en")
+        elif safety.crisis:
             answer = self._crisis_answer(query, index, trace)
             trace.decision = f"crisis ({safety.reason}); " + trace.decision
         elif boundary is not None:
@@ -286,6 +289,15 @@ def _prefer_definitions(units: list[Unit], pattern: re.Pattern) -> None:
         if pattern.search(u.text):
             u.score += 0.3
             u.coverage = max(u.coverage, 0.6)
+
+
+def _mostly_unsupported_script(message: str) -> bool:
+    """Chinese, Russian, Arabic… : the documents and the crisis lexicon are English and Spanish only."""
+    letters = [c for c in message if c.isalpha()]
+    if len(letters) < 4:
+        return False
+    latin = sum(1 for c in letters if ord(c) < 0x250)
+    return latin / len(letters) < 0.5
 
 
 def _sanitize(message: str) -> str:

@@ -25,6 +25,7 @@ MESSAGES = {
         "refer_county_plain": "For local services, jobs and scholarships, contact your county behavioral health plan.",
         "quotes_in_english": "",
         "intro": "",
+        "other_language": "I can answer in English or Spanish. Puedo responder en inglés o en español.",
         "county_list": "{source} lists these participating counties: {names} [{n}].",
         "county_table_note": "{source} has a separate county table with each county's delivery system, and it does not "
                              "match that list exactly; ask about a specific county to compare the two [{n}].",
@@ -50,6 +51,7 @@ MESSAGES = {
         "refer_county_plain": "Para servicios locales, empleos y becas, contacte al plan de salud conductual de su condado.",
         "quotes_in_english": "Las citas están en inglés, el idioma de los documentos.",
         "intro": "Según los documentos oficiales del programa:",
+        "other_language": "I can answer in English or Spanish. Puedo responder en inglés o en español.",
         "county_list": "{source} incluye estos condados participantes: {names} [{n}].",
         "county_table_note": "{source} tiene otra tabla de condados con el sistema de servicios de cada uno, y no coincide "
                              "exactamente con esa lista; pregunte por un condado específico para comparar ambas [{n}].",

@@ -112,3 +112,40 @@ def test_ops_endpoints_and_openapi(server):
     assert httpx.get(f"{server}/readyz").json()["documents"] == 5
     assert "/v1/chat" in httpx.get(f"{server}/openapi.json").json()["paths"]
     assert httpx.get(f"{server}/docs").status_code == 200
+
+
+@pytest.mark.slow
+def test_load__bounded_burst_on_loopback_has_no_errors(server):
+    """240 requests, 8 at a time, capped at 120 s, to 127.0.0.1 only. Timings are printed, not asserted."""
+    import asyncio
+    import statistics
+
+    questions = ["Is Kern County participating?", "What is grandparenting?", "¿El examen está disponible en español?",
+                 "How much does the exam cost?", "Who do I email about SB 803?", "can i still get a scholorship rn"]
+    latencies: list[float] = []
+    errors: list[str] = []
+
+    async def one(client, sem, i):
+        async with sem:
+            started = time.perf_counter()
+            try:
+                r = await client.post("/v1/chat", json={"message": questions[i % len(questions)]})
+                if r.status_code != 200 or r.json()["status"] not in ("answered", "abstained"):
+                    errors.append(f"{r.status_code}")
+            except httpx.HTTPError as err:
+                errors.append(type(err).__name__)
+            latencies.append(time.perf_counter() - started)
+
+    async def burst():
+        sem = asyncio.Semaphore(8)
+        async with httpx.AsyncClient(base_url=server, timeout=30) as client:
+            await asyncio.wait_for(asyncio.gather(*(one(client, sem, i) for i in range(240))), timeout=120)
+
+    started = time.perf_counter()
+    asyncio.run(burst())
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    print(f"\nload: 240 requests, concurrency 8, {elapsed:.1f} s, {240 / elapsed:.1f} req/s, "
+          f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {latencies[int(0.95 * len(latencies))] * 1000:.0f} ms, "
+          f"errors {len(errors)}")
+    assert errors == [] and len(latencies) == 240
