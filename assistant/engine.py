@@ -22,6 +22,7 @@ from assistant.query import (DOMAIN, MAX_MESSAGE_CHARS, Query, analyze, anchors,
 from assistant.referral import find_contact, route
 from assistant.retrieval import HybridRetriever, Retriever, ScoredChunk
 from assistant.safety import CRISIS_REPLY, PROGRAM_FOLLOWS, SUPPORT_NOTE, CrisisDetector
+from assistant.safety_model import CrisisModel
 from ingest.embedding import Embedder, get_embedder
 from ingest.lexical import tokenize
 from ingest.store import CURRENT, IndexVersion, current_version_dir
@@ -64,7 +65,7 @@ class Assistant:
         self._pointer_mtime: float | None = None
         self._lock = threading.Lock()
         self._conversations: ConversationStore | None = None
-        self.detector = CrisisDetector(lambda texts: self.embedder.embed_documents(list(texts)))
+        self.detector = CrisisDetector(lambda texts: self.embedder.embed_documents(list(texts)), CrisisModel.load())
 
     @property
     def conversations(self) -> ConversationStore:

@@ -17,6 +17,8 @@ from functools import cached_property
 
 import numpy as np
 
+from assistant.safety_model import CrisisModel
+
 CRISIS_REPLY = {
     "en": (
         "I'm really glad you told me. You don't have to go through this alone, and help is available right now, "
@@ -160,7 +162,8 @@ _DEATH = re.compile(
     r"(drink|drinking|use|using) (till|until) (my liver|i die|i'?m dead|i drop)|"
     r"(no le encuentro|no (le )?veo|sin) sentido a (la vida|vivir)|ya no quiero nada|lo vuelvo a intentar|"
     r"cuerda al cuello|(wrote|writing|written|left) (my |the )?(goodbye|farewell|suicide) (letters?|notes?|messages?)|"
-    r"cartas? de despedida|(hold|held) my weight|around my neck)\b")
+    r"cartas? de despedida|(hold|held) my weight|around my neck|"
+    r"(ya )?no tengo (razon|motivo|ganas|por que) (para |de )?vivir|ya no (van|vas) a tener que preocupar\w* por mi)\b")
 _SELF = re.compile(r"\b(i|im|id|ive|ill|me|my|myself|mine|yo|mi|mis|conmigo|voy|estoy|tengo|quiero|siento|llevo|sigo|ando|"
                    r"saque|compre|puedo)\b")
 _INTENT = re.compile(
@@ -195,7 +198,8 @@ _WEAPON = re.compile(r"\b(gun|knife|pistol|rifle|weapon|cuchillo|pistola|navaja|
 _PAST = re.compile(r"\b(years ago|a few years (back|ago)|in the past|back then|back in \d{4}|in \d{4}|used to|when i was (younger|a teen|using)|"
                    r"survived|hace (\w+ )?(anos|meses|tiempo)|hace mucho|cuando era|de joven|sobrevivi|intente .{0,20} hace)\b")
 _WELL = re.compile(r"\b(now i|i'?m (doing )?(well|better|good|ok|okay|stable)|(i'?ve|have) been (well|sober|clean|stable|in recovery)|"
-                   r"well for|sober|clean for|in recovery|want to help|lived experience|"
+                   r"well for|sober|clean for|in recovery|want to help|lived experience|en recuperacion|llevo \w+ (anos|meses)|"
+                   r"limpi[oa]|sobri[oa]|want to (become|be) a (peer|certified)|quiero certificarme|"
                    r"help others|ayudar a otr[oa]s|llevo .{0,20} bien|estoy (bien|mejor)|ya estoy)\b")
 _JOKING = re.compile(r"(lol|lmao|haha\w*|jaja\w*|jeje\w*|xd|\U0001F602|\U0001F923)")
 _GRIEF = re.compile(r"\b(my|mi) (\w+ ){0,2}(died|passed|falleci\w*|murio|se quito la vida|lost)\b.{0,30}\b(suicid\w*|overdos\w*|sobredosis)\b"
@@ -203,6 +207,7 @@ _GRIEF = re.compile(r"\b(my|mi) (\w+ ){0,2}(died|passed|falleci\w*|murio|se quit
 _HYPERBOLE = re.compile(r"\b(gonna die|i'?ll die|i'?m dead|me muero|me quiero morir|kill me now|matenme)\b.{0,60}|"
                         r"\b(exam|test|paperwork|forms?|formularios|papeleo|traffic|class|homework|application|solicitud|tramites)\b")
 _FIRST_PERSON_NOW = re.compile(
+    r"\b(i won'?t be|i will not be|i'?m not going to be)\b|"
     r"\b(i'?m|im|i am|i'?ve|ive|i have|i want|i wanna|i'?ll|i will|i don'?t think|myself|i just)\b.{0,40}"
     r"\b(now|tonight|rn|right now|today|trying|sitting|going|gonna|decide|decision|want|around|anyway)\b")
 _NOW = re.compile(r"\b(again|tonight|today|right now|rn|lately|these days|this week|otra vez|esta noche|hoy|ahora)\b")
@@ -284,8 +289,9 @@ def repair_typos(text: str) -> str:
 class CrisisDetector:
     """`CrisisDetector(embed).assess(message)`; `embed` maps texts to normalised vectors (or None: rules only)."""
 
-    def __init__(self, embed=None):
+    def __init__(self, embed=None, model: "CrisisModel | None" = None):
         self.embed = embed
+        self.model = model
 
     @cached_property
     def _examples(self) -> tuple[np.ndarray, np.ndarray]:
@@ -296,7 +302,9 @@ class CrisisDetector:
         if _joking_hyperbole(normalize(message) + " " + message):
             return SafetyDecision(False, False, "joking hyperbole about something mundane")
         helping = bool(_HELPING_OTHERS.search(text))
-        recovered = bool((_PAST.search(text) or _GRIEF.search(text)) and _WELL.search(text) and not _NOW.search(text))
+        acute = re.search(r"\b(tonight|right now|rn|esta noche|ahorita|again|otra vez|going to|gonna|voy a)\b", text)
+        recovered = bool((_PAST.search(text) or _GRIEF.search(text)) and (_WELL.search(text) or _GRIEF.search(text))
+                         and not acute)
         m = _RISK.search(text)
         if not m and re.fullmatch(r"((gun|rope|pills|knife|coffin|grave|dead|blood)\s*)+", text):
             return SafetyDecision(True, helping, "weapon or means emoji only")
@@ -307,6 +315,11 @@ class CrisisDetector:
             reason = None  # the risk belongs to the person they are asking about
         if reason:
             return SafetyDecision(True, helping, reason)
+        if self.embed is not None and self.model is not None and not recovered and _DISTRESS_GATE.search(text):
+            v = np.asarray(self.embed([message]))[0]
+            p = self.model.probability(v)
+            if p >= self.model.threshold and not (helping and not _FIRST_PERSON_NOW.search(text)):
+                return SafetyDecision(True, helping, f"model probability {p:.2f}")
         if self.embed is not None and _SELF.search(text) and not helping and not recovered:
             crisis, benign = self._examples
             v = np.asarray(self.embed([message]))[0]
@@ -320,13 +333,56 @@ class CrisisDetector:
         return SafetyDecision(False, False, "")
 
 
+# The learned model only decides when the message holds at least one word of distress or means: far from
+# its training data (a weather question) logistic regression extrapolates, and this gate keeps it honest.
+_DISTRESS_GATE = re.compile(
+    r"\b(die|dying|dead|death|suicid\w*|kill\w*|murder\w*|end(ing)?|hurt\w*|harm\w*|cut\w*|burn\w*|blood|bleed\w*|"
+    r"pills?|overdos\w*|od|rope|noose|gun|pistol|rifle|shotgun|knife|blade|razor|lighter|bridge|river|ocean|lake|water|"
+    r"roof|ledge|overpass|freeway|cliff|train|tracks|garage|engine|swerv\w*|jump\w*|hang\w*|goodbye|letters?|farewell|"
+    r"burden|hopeless\w*|worthless|pointless|tired|exhausted|done|give up|giving up|can'?t|alone|nobody|no one|relaps\w*|"
+    r"using|drink\w*|drunk|vodka|fentanyl|fent|fetty|heroin|meth|cristal|chiva|urges?|scars?|wake|sleep|disappear\w*|"
+    r"gone|anymore|forever|worth|reason|safe|unsafe|threat\w*|scared|afraid|morir\w*|muert\w*|matar\w*|mata|vivir|"
+    r"cuerda|pastillas|pistola|cuchillo|navaja|puente|rio|mar|techo|azotea|sangre|cortar\w*|quemar\w*|adios|"
+    r"despedid\w*|cartas?|carga|nadie|nada|reca\w*|sobredosis|harte|cansad\w*|aguant\w*|segur[oa]|miedo|peligro)\b")
+
+_FAREWELL_CUES = [
+    r"\b(gave|given|giving|give|regale|regalando) (away )?(most of |all of |all )?(my|mis) (stuff|things|belongings|cosas)",
+    r"\b(wrote|written|writing|left) (\w+ )?(letters?|notes?|cartas?) (to|for|para) (my|mis|everyone|todos)",
+    r"\bbefore i go\b", r"\b(just )?wanted (someone|somebody|you) to know\b", r"\bantes de irme\b",
+    r"\b(so )?nobody has to deal with\b", r"\b(paperwork|affairs|papers) in order\b",
+]
+
+
+def _attributed_to_other(text: str, match: re.Match) -> bool:
+    """'one of my clients ... she's been having suicidal thoughts', 'my brother died of an overdose'."""
+    before = text[max(0, match.start() - 45): match.start()]
+    other = re.search(r"\b(she|he(?! \w+(ado|ido)\b)|they|her|him|client|clients|friend|son|daughter|brother|sister|mom|mother|dad|father|"
+                      r"partner|husband|wife|someone|somebody|participant|cousin|uncle|aunt|hermano|hermana|hijo|hija|"
+                      r"amigo|amiga|cliente|esposo|esposa)('?s)?\b", before)
+    mine = re.search(r"\b(i|i'?m|im|i'?ve|ive|myself|yo|me)\s+(\w+\s+){0,2}$", before)
+    return bool(other) and not mine
+
+
 def _concept_risk(text: str) -> str | None:
     person = bool(_SELF.search(text))
+    if sum(bool(re.search(c, text)) for c in _FAREWELL_CUES) >= 2:
+        return "farewell behaviour"
+    if re.search(r"\b(going to|gonna|voy a) (join|be with|see) (him|her|them|my \w+|el|ella)\b", text) and \
+            re.search(r"\b(death|died|passed|anniversary|funeral|grave|murio|muerte|aniversario)\b", text):
+        return "joining someone who died"
+    if len(_VEILED_THREAT.findall(text)) >= 2 or len({m.group(0) for m in _VEILED_THREAT.finditer(text)}) >= 2:
+        return "threat: several cues"
+    death = _DEATH.search(text)
+    if death and _attributed_to_other(text, death) and not _FIRST_PERSON_NOW.search(text):
+        death = None
+    method = _MEANS_ACT.search(text)
+    if method and _attributed_to_other(text, method) and not _FIRST_PERSON_NOW.search(text):
+        method = None
     intent = bool(_INTENT.search(text))
-    if _DEATH.search(text) and (person or intent):
-        return f"ideation: {_DEATH.search(text).group(0)!r}"
-    if _MEANS_ACT.search(text) and person and (intent or _NOW.search(text)):
-        return f"method: {_MEANS_ACT.search(text).group(0)!r}"
+    if death and (person or intent):
+        return f"ideation: {death.group(0)!r}"
+    if method and person and (intent or _NOW.search(text)):
+        return f"method: {method.group(0)!r}"
     if _MEANS_STRONG.search(text) and person and (intent or _POSSESS.search(text) or _NOW.search(text)) and \
             re.search(r"\b(use|using|it|end|done|myself|mi|contra|tied|loaded|wake|todo|left|burden|tired|hopeless|"
                       r"alone|worthless|nothing|nobody|no one|tomo|tonight|nada|closet|down from|weight)\b", text):

@@ -280,6 +280,27 @@ def eval_(
             raise typer.Exit(1)
 
 
+@app.command("train-safety")
+def train_safety(index_dir: IndexDir = None) -> None:
+    """Rebuild assistant/data/crisis_model.npz from assistant/data/crisis_training.jsonl (deterministic)."""
+    enforce_offline()
+    from assistant.evidence import split_units
+    from assistant.safety_model import MODEL_FILE, load_training, train, training_hash
+    from ingest.embedding import get_embedder
+    from ingest.store import IndexVersion
+
+    try:
+        index = IndexVersion.open_current(_settings(index_dir).index_dir)
+    except PeerhelpError as err:
+        _fail(err)
+    texts, labels = load_training()
+    domain = sorted({u.text for c in index.chunks for u in split_units(c) if len(u.text.split()) >= 4})
+    embedder = get_embedder()
+    model, stats = train(texts, labels, domain, lambda t: embedder.embed_documents(list(t)), embedder.name)
+    model.save(MODEL_FILE, training_hash())
+    typer.echo(f"Wrote {MODEL_FILE}: {json.dumps(stats)}")
+
+
 @app.command()
 def purge() -> None:
     """Delete stored conversation turns older than PEERHELP_RETENTION_DAYS (default 30)."""
