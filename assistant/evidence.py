@@ -42,10 +42,6 @@ class Unit:
     score: float = 0.0
     dense: float = 0.0  # the chunk's dense similarity to the question
 
-    def has(self, entity: str) -> bool:
-        pattern = {"email": EMAIL, "phone": PHONE, "date": DATE, "number": NUMBER}.get(entity)
-        return bool(pattern and pattern.search(self.text))
-
 
 _IDF_CACHE: "WeakKeyDictionary[IndexVersion, tuple[dict[str, float], set[str]]]" = WeakKeyDictionary()
 

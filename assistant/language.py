@@ -43,7 +43,7 @@ GLOSSARY = {
     "trabajo": "job work", "empleo": "employment job", "estados": "states", "estado": "state", "otro": "another",
     "transferir": "transfer", "consejo": "council", "asesor": "advisory", "reunion": "meeting", "reuniones": "meetings",
     "calificacion": "score", "aprobar": "pass", "aprobatoria": "passing", "descripcion": "description",
-    "quien": "who", "maneja": "runs manages", "encargada": "lead staff in charge", "encargado": "lead staff in charge",
+    "maneja": "runs manages", "encargada": "lead staff in charge", "encargado": "lead staff in charge",
     "responsable": "lead responsible", "dirige": "runs leads", "junta": "meeting", "marcar": "dial-in call",
     "numero": "number", "llamar": "call dial-in", "organizacion": "organization", "agencia": "agency",
     "significa": "means", "quiere": "", "decir": "mean", "definicion": "definition", "tipos": "types",
