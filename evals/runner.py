@@ -218,8 +218,9 @@ SUMMARY_ROWS = ["status_accuracy", "recall_at_5", "mrr_at_10", "fact_recall", "f
 def markdown_report(report: dict, gate_failures: list[str]) -> str:
     systems = list(report["systems"])
     lines = [f"# Evaluation — split `{report['split']}`, {report['created_at']}", "",
-             f"Index version `{report['index_version']}`. Gate: " + ("**passed**" if not gate_failures else
-                                                                     "**FAILED** — " + "; ".join(gate_failures)), "",
+             f"Index version `{report['index_version']}`. Gate (test split only): " +
+             ("not applied" if report["split"] != "test" else "**passed**" if not gate_failures else
+              "**FAILED** — " + "; ".join(gate_failures)), "",
              "| metric | " + " | ".join(systems) + (" | assistant ÷ " + " | assistant ÷ ".join(systems[1:]) if len(systems) > 1 else "") + " |",
              "|---|" + "---|" * (2 * len(systems) - 1)]
     for key in SUMMARY_ROWS:

@@ -248,7 +248,7 @@ def eval_(
     baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also run the baselines in the same run.")] = True,
     index_dir: IndexDir = None,
     corpus_dir: CorpusDir = None,
-    gate: Annotated[bool, typer.Option("--gate/--no-gate", help="Exit 1 when a threshold in evals/thresholds.toml is missed.")] = False,
+    gate: Annotated[bool, typer.Option("--gate/--no-gate", help="Exit 1 when a threshold in evals/thresholds.toml is missed (test split).")] = False,
 ) -> None:
     """Run the evaluation suite; write evals/results/<time>-<split>/report.md and report.json.
 
@@ -267,7 +267,7 @@ def eval_(
                               progress=lambda system, item: progress.update(task, advance=1, description=f"{system}: {item}"))
     except (PeerhelpError, ValueError) as err:
         _fail(err)
-    failures = check_gate(report)
+    failures = check_gate(report) if split == "test" else []  # the floors were measured on the test split
     folder = write_report(report, failures)
     summary = report["systems"]["assistant"]["summary"]
     for key in ("items", "status_accuracy", "recall_at_5", "fact_recall", "citation_recall", "invented_facts",
