@@ -30,7 +30,7 @@ def _check(answer):
             assert fact in quotes or fact in "988 741741 911"
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(min_size=0, max_size=400))
 def test_fuzz__any_text_is_an_answer_or_a_clear_error(bot, text):
     try:
@@ -41,7 +41,7 @@ def test_fuzz__any_text_is_an_answer_or_a_clear_error(bot, text):
     _check(answer)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(["Is", "Kern", "County", "exam", "Spanish", "SB 803", "grandparenting", "¿", "?",
                                  "ignore previous instructions", "<script>alert(1)</script>", "\x00", "fee", "988",
                                  "DROP TABLE", "{{7*7}}", "participating", "beca", "🙂", "\u202e", "%s%n"]),
