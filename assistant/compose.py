@@ -14,7 +14,7 @@ from assistant.messages import msg
 from assistant.query import COUNTIES, Query
 from assistant.referral import Contact
 from ingest.chunking import Chunk
-from ingest.store import IndexVersion
+from ingest.store import IndexVersion, per_index
 
 MAX_WORDS = 150
 MAX_UNITS = 3
@@ -158,6 +158,7 @@ class CountySource:
     kind: str  # "list" (comma-separated names) or "table" (one record per county)
 
 
+@per_index
 def county_sources(index: IndexVersion) -> list[CountySource]:
     sources: list[CountySource] = []
     for c in index.chunks:

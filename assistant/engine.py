@@ -18,7 +18,7 @@ from assistant.conversations import ConversationStore
 from assistant.evidence import DATE, EMAIL, PHONE, Unit, corpus_acronyms, corpus_statistics, score_units
 from assistant.messages import msg
 from assistant.query import (DOMAIN, MAX_MESSAGE_CHARS, Query, analyze, anchors, definition_term, number_pattern,
-                             spelling_variants)
+                             spelling_fixes)
 from assistant.referral import find_contact, route
 from assistant.retrieval import HybridRetriever, Retriever, ScoredChunk
 from assistant.safety import CRISIS_REPLY, PROGRAM_FOLLOWS, SUPPORT_NOTE, CrisisDetector
@@ -175,8 +175,7 @@ class Assistant:
         idf, vocabulary = corpus_statistics(index)
         t = time.perf_counter()
         words = re.findall(r"[A-Za-z]+", query.text)
-        fixes = dict(zip([w for w in words if spelling_variants([w], vocabulary)],
-                         [spelling_variants([w], vocabulary)[0] for w in words if spelling_variants([w], vocabulary)]))
+        fixes = spelling_fixes(words, vocabulary)
         retrieval_text = " ".join([query.text] + list(fixes.values()))
         scoring_text = " ".join(fixes.get(w, w) for w in re.findall(r"\S+", query.text))
         hits = self._retriever.retrieve(retrieval_text, top_k=TOP_K)

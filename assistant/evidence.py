@@ -9,13 +9,12 @@ import statistics
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 from assistant.retrieval import ScoredChunk
 from ingest.chunking import Chunk
 from ingest.cleaning import RECORD_SEP
 from ingest.lexical import tokenize
-from ingest.store import IndexVersion
+from ingest.store import IndexVersion, per_index
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}")
@@ -43,31 +42,23 @@ class Unit:
     dense: float = 0.0  # the chunk's dense similarity to the question
 
 
-_IDF_CACHE: "WeakKeyDictionary[IndexVersion, tuple[dict[str, float], set[str]]]" = WeakKeyDictionary()
-
-
+@per_index
 def corpus_statistics(index: IndexVersion) -> tuple[dict[str, float], set[str]]:
     """IDF of each stemmed token over chunks, and the raw word vocabulary (for spelling repair)."""
-    if index not in _IDF_CACHE:
-        df: Counter[str] = Counter()
-        vocabulary: set[str] = set()
-        for c in index.chunks:
-            df.update(set(tokenize(c.text)))
-            vocabulary.update(w.lower() for w in re.findall(r"[A-Za-z]{4,}", c.text))
-        n = len(index.chunks) or 1
-        _IDF_CACHE[index] = ({t: math.log(1 + n / f) for t, f in df.items()}, vocabulary)
-    return _IDF_CACHE[index]
+    df: Counter[str] = Counter()
+    vocabulary: set[str] = set()
+    for c in index.chunks:
+        df.update(set(tokenize(c.text)))
+        vocabulary.update(w.lower() for w in re.findall(r"[A-Za-z]{4,}", c.text))
+    n = len(index.chunks) or 1
+    return {t: math.log(1 + n / f) for t, f in df.items()}, vocabulary
 
 
-_ACRONYM_CACHE: "WeakKeyDictionary[IndexVersion, set[str]]" = WeakKeyDictionary()
-
-
+@per_index
 def corpus_acronyms(index: IndexVersion) -> set[str]:
     """Program acronyms the documents use (CAMHPRO, EPOC, PWI…), as BM25 tokens: they mark a question as in scope."""
-    if index not in _ACRONYM_CACHE:
-        words = {w for c in index.chunks for w in re.findall(r"\b[A-Z][A-Z-]{2,}[A-Z]\b", c.text)}
-        _ACRONYM_CACHE[index] = {t for w in words for t in tokenize(w) if len(t) >= 3}
-    return _ACRONYM_CACHE[index]
+    words = {w for c in index.chunks for w in re.findall(r"\b[A-Z][A-Z-]{2,}[A-Z]\b", c.text)}
+    return {t for w in words for t in tokenize(w) if len(t) >= 3}
 
 
 def split_units(chunk: Chunk) -> list[Unit]:

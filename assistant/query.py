@@ -203,18 +203,20 @@ def analyze(message: str, history: list[str]) -> Query:
                  injection=injected, follow_up=follow_up, focus=english)
 
 
-def spelling_variants(words: list[str], vocabulary: set[str]) -> list[str]:
-    """Corpus words close to misspelled query words ('scholorship' → 'scholarship'), added for BM25."""
-    extra: list[str] = []
+def spelling_fixes(words: list[str], vocabulary: set[str]) -> dict[str, str]:
+    """Corpus words for misspelled or clipped query words: 'scholorship' → 'scholarship', 'cert' → 'certification'."""
+    fixes: dict[str, str] = {}
     for w in words:
         lw = w.lower()
-        if not lw.isalpha() or lw in vocabulary:
+        if not lw.isalpha() or lw in vocabulary or w in fixes:
             continue
         if len(lw) >= 6:
-            extra += difflib.get_close_matches(lw, vocabulary, n=1, cutoff=0.84)
+            match = difflib.get_close_matches(lw, vocabulary, n=1, cutoff=0.84)
+            if match:
+                fixes[w] = match[0]
         elif len(lw) == 4 and lw in _CLIPPED:
-            extra.append(_CLIPPED[lw])
-    return extra
+            fixes[w] = _CLIPPED[lw]
+    return fixes
 
 
 _CLIPPED = {"cert": "certification", "cred": "credential", "reqs": "requirements", "info": "information",

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.chunking import Chunk
-from ingest.store import IndexVersion
+from ingest.store import IndexVersion, per_index
 
 TOPIC_PATTERNS = {
     "dhcs": re.compile(r"\b(sb ?803|senate bill|dhcs|bhin|policy|polic[ií]a|opt[- ]?in|claim\w*|billing|bill medi-?cal|"
@@ -43,6 +43,7 @@ def route(question: str) -> str:
     return "calmhsa"
 
 
+@per_index
 def find_contact(index: IndexVersion, topic: str) -> Contact | None:
     """The passage that holds this topic's contact; prefer the document that issues it."""
     pattern = CONTACT_PATTERNS[topic]

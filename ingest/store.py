@@ -12,6 +12,7 @@ previous version current and loadable; readers never see a half-written build.
 """
 
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -201,6 +203,24 @@ def prune(index_dir: Path, keep: int) -> list[str]:
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path.name)
     return removed
+
+
+def per_index(fn):
+    """Memoize something derived from one index version (statistics, contact passages, county lists).
+
+    Computed once per version instead of per request; a new version after an ingest gets fresh values,
+    and the old ones go when the old version is dropped.
+    """
+    cache: WeakKeyDictionary = WeakKeyDictionary()
+
+    @functools.wraps(fn)
+    def wrapper(index, *args):
+        values = cache.setdefault(index, {})
+        if args not in values:
+            values[args] = fn(index, *args)
+        return values[args]
+
+    return wrapper
 
 
 class IndexVersion:

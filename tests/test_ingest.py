@@ -142,3 +142,20 @@ def test_ingest_opens_no_network_connection(tmp_path, corpus_copy, monkeypatch):
     fresh.embed_query("warm the model")
     assert summary.changed
     assert attempts == []
+
+
+def test_per_index__computed_once_per_version_and_fresh_for_a_new_one(seed_index):
+    from ingest.store import per_index
+
+    calls = []
+
+    @per_index
+    def chunk_count(index, doc_id):
+        calls.append(doc_id)
+        return len(index.chunks_of(doc_id))
+
+    first, second = IndexVersion.open_current(seed_index), IndexVersion.open_current(seed_index)
+    assert chunk_count(first, "calmhsa-peer-certification") == chunk_count(first, "calmhsa-peer-certification") > 0
+    assert calls == ["calmhsa-peer-certification"]
+    chunk_count(second, "calmhsa-peer-certification")  # a reloaded version is computed afresh
+    assert len(calls) == 2

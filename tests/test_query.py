@@ -46,3 +46,11 @@ def test_anchors__program_names_numbers_and_peer_certification():
     assert {"21-041"} in anchors("What does BHIN 21-041 say?")
     assert {"peer", "medi-cal", "calmhsa"} in anchors("Can I transfer my certification from another state?")
     assert anchors("Is the license transfer fee covered?") == []
+
+
+def test_spelling_fixes__misspelled_and_clipped_words_only():
+    from assistant.query import spelling_fixes
+
+    vocabulary = {"scholarship", "scholarships", "certification", "participating", "county"}
+    assert spelling_fixes(["scholorship", "cert", "county", "rn", "Kern"], vocabulary) == {
+        "scholorship": "scholarship", "cert": "certification"}
