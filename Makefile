@@ -28,10 +28,16 @@ ingest: setup
 run: ingest
 	$(BIN)/peerhelp serve
 
-test: setup
+# axe-core for the widget's accessibility test (injected into the page by Playwright; no browser download).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
+
+test: setup $(AXE)
 	$(BIN)/pytest -q
 
-test-all: setup
+test-all: setup $(AXE)
 	$(BIN)/pytest -q -m ''
 
 # The evaluation suite on the test split, with baselines; writes evals/results/<time>-test/.

@@ -27,3 +27,4 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     language: Language = "en"
     conversation_id: str | None = None
+    message_id: str | None = Field(None, description="Id of this answer within its conversation, for POST /v1/feedback")

@@ -97,11 +97,12 @@ class Assistant:
         _ = self.index
         self.embedder.embed_query("warm up")
 
-    def ask(self, message: str, history: list[str] | None = None, conversation_id: str | None = None) -> Answer:
-        return self.ask_with_trace(message, history, conversation_id)[0]
+    def ask(self, message: str, history: list[str] | None = None, conversation_id: str | None = None,
+            county: str | None = None) -> Answer:
+        return self.ask_with_trace(message, history, conversation_id, county)[0]
 
     def ask_with_trace(self, message: str, history: list[str] | None = None,
-                       conversation_id: str | None = None) -> tuple[Answer, Trace]:
+                       conversation_id: str | None = None, county: str | None = None) -> tuple[Answer, Trace]:
         started = time.perf_counter()
         trace = Trace()
         message = _sanitize(message)
@@ -117,7 +118,7 @@ class Assistant:
         trace.timings_ms["safety"] = _ms(started)
         index = self.index
         trace.index_version = index.version
-        query = analyze(message, history)
+        query = analyze(message, history, home_county=county)
         trace.query = query
         trace.timings_ms["analyze"] = _ms(started)
         boundary = None if safety.crisis else check_boundaries(message)
@@ -136,7 +137,7 @@ class Assistant:
                 trace.decision += "; support note: asks how to help someone else"
         answer.conversation_id = conversation_id
         if conversation_id:
-            self.conversations.remember(conversation_id, message, answer.status, answer.language)
+            answer.message_id = self.conversations.remember(conversation_id, message, answer.status, answer.language)
         trace.timings_ms["total"] = _ms(started)
         return answer, trace
 
@@ -158,7 +159,7 @@ class Assistant:
         lang = query.language
         text = CRISIS_REPLY[lang]
         citations = []
-        if DOMAIN.search(query.text):
+        if DOMAIN.search(query.focus):
             program = self._answer(query, index, trace)
             if program.status == "answered":
                 text = f"{text}\n\n{PROGRAM_FOLLOWS[lang]} {program.answer}"

@@ -174,10 +174,22 @@ def anchors(question: str) -> list[set[str]]:
     return groups
 
 
-def analyze(message: str, history: list[str]) -> Query:
-    """`history` holds earlier questions of the same conversation, oldest first."""
+_HOME_COUNTY = re.compile(r"\b(?:my|our|this|mi|nuestro|este)\s+(?:own\s+|local\s+)?(county|condado)\b", re.IGNORECASE)
+
+
+def with_home_county(message: str, county: str | None) -> str:
+    """'Is my county participating?' asked on a county's own site means that county."""
+    if not county or find_counties(message):
+        return message
+    return _HOME_COUNTY.sub(lambda m: f"{county} {m.group(1)}", message, count=1)
+
+
+def analyze(message: str, history: list[str], home_county: str | None = None) -> Query:
+    """`history` holds earlier questions of the same conversation, oldest first; `home_county` is
+    the county whose website the question was asked on, if any."""
     language = detect_language(message)
     cleaned, injected = strip_injection(message)
+    cleaned = with_home_county(cleaned, home_county)
     follow_up = bool(history) and is_follow_up(cleaned) if cleaned else False
     english = to_english_query(cleaned) if language == "es" else cleaned
     counties = find_counties(cleaned)

@@ -8,7 +8,11 @@ import time
 from contextlib import asynccontextmanager
 from typing import Annotated
 
+from typing import Literal
+
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -19,6 +23,7 @@ from peerhelp import __version__
 from peerhelp.errors import IndexNotFoundError
 from peerhelp.offline import enforce_offline
 from peerhelp.settings import Settings
+from ui.embed import create_router as widget_router
 
 log = logging.getLogger("peerhelp.api")
 
@@ -26,6 +31,14 @@ log = logging.getLogger("peerhelp.api")
 class ChatRequest(BaseModel):
     message: str = Field(description="The user's question", max_length=MAX_MESSAGE_CHARS * 4)
     conversation_id: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_-]*$")
+    county: str | None = Field(None, max_length=60, description="The county whose site the widget is on: 'my county' means it")
+
+
+class FeedbackRequest(BaseModel):
+    conversation_id: str = Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    message_id: str = Field(max_length=20, pattern=r"^[0-9]+$", description="`message_id` of the rated answer")
+    rating: Literal["up", "down"]
+    comment: str = Field("", max_length=1000, description="Optional; stored with personal details redacted")
 
 
 class DocumentPublic(BaseModel):
@@ -70,6 +83,12 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app = FastAPI(title="peerhelp", version=__version__, lifespan=lifespan,
                   description="Grounded, cited answers about the Medi-Cal Peer Support Specialist certification.")
 
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Content-Type"], allow_credentials=False, max_age=600)
+    app.include_router(widget_router(settings.demo_county))
+
     def get_assistant(request: Request) -> Assistant:
         return request.app.state.assistant
 
@@ -84,7 +103,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         started = time.perf_counter()
         conversation_id = body.conversation_id or bot.new_conversation_id()
         try:
-            answer = bot.ask(body.message, conversation_id=conversation_id)
+            answer = bot.ask(body.message, conversation_id=conversation_id, county=body.county)
         except InputError as err:
             raise HTTPException(status_code=422, detail=str(err)) from err
         log.info("chat conversation=%s chars=%d status=%s citations=%d ms=%.1f", conversation_id, len(body.message),
@@ -95,6 +114,14 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     def forget(conversation_id: str, bot: AssistantDep) -> None:
         if not bot.conversations.forget(conversation_id):
             raise HTTPException(status_code=404, detail="Conversation not found")
+
+    @app.post("/v1/feedback", status_code=204, tags=["chat"])
+    def feedback(body: FeedbackRequest, bot: AssistantDep) -> None:
+        """Thumbs up or down on one answer; a second rating of the same answer replaces the first."""
+        if not bot.conversations.add_feedback(body.conversation_id, body.message_id, body.rating, body.comment):
+            raise HTTPException(status_code=404, detail="No such answer in that conversation (it may have been cleared)")
+        log.info("feedback conversation=%s message=%s rating=%s comment_chars=%d", body.conversation_id, body.message_id,
+                 body.rating, len(body.comment))
 
     @app.get("/v1/documents", response_model=list[DocumentPublic], tags=["documents"])
     def documents(bot: AssistantDep) -> list[DocumentPublic]:

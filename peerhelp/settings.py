@@ -3,8 +3,10 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,6 +24,19 @@ class Settings(BaseSettings):
     retention_days: float = Field(30, gt=0, description="Stored conversation turns are purged after this many days")
     host: str = "127.0.0.1"
     port: int = 8000
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Sites allowed to embed the widget, comma-separated: https://www.county.gov,https://…")
+    demo_county: str = Field("Sonoma", description="County shown on the /demo page")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value):
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        for origin in value:
+            if origin != "*" and not origin.startswith(("http://", "https://")):
+                raise ValueError(f"{origin!r} is not an origin. Fix: write it as https://www.example.gov (scheme and host, no path)")
+        return [o.rstrip("/") for o in value]
 
 
 @lru_cache

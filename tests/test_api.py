@@ -1,48 +1,17 @@
 """The HTTP API through a real uvicorn server on 127.0.0.1, started and stopped by the test."""
 
-import os
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import api_server
 
 
 @pytest.fixture(scope="module")
 def server(seed_index):
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "peerhelp.cli", "serve", "--port", str(port), "--index-dir",
-                             str(seed_index)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None, proc.stderr.read()
-        time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("server did not become ready")
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with api_server(seed_index) as base:
+        yield base
 
 
 def chat(base, message, conversation_id=None):
@@ -53,7 +22,7 @@ def test_chat__answer_matches_the_contract_and_citations_open_their_passage(serv
     r = chat(server, "Is Kern County participating?")
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"status", "answer", "citations", "language", "conversation_id"}
+    assert set(body) == {"status", "answer", "citations", "language", "conversation_id", "message_id"}
     assert body["status"] == "answered" and body["language"] == "en" and body["conversation_id"]
     for c in body["citations"]:
         assert {"n", "document", "title", "section", "url", "date", "quote"} <= set(c)
@@ -98,6 +67,16 @@ def test_chat__injection_changes_nothing(server):
 def test_chat__bad_input_is_a_clear_4xx(server, payload, status):
     r = httpx.post(f"{server}/v1/chat", json=payload, timeout=30)
     assert r.status_code == status and r.json()["detail"]
+
+
+def test_feedback__rates_an_answer_of_its_conversation(server):
+    answer = chat(server, "What is grandparenting?").json()
+    assert answer["message_id"]
+    rate = {"conversation_id": answer["conversation_id"], "message_id": answer["message_id"]}
+    assert httpx.post(f"{server}/v1/feedback", json={**rate, "rating": "down", "comment": "no fee info"}).status_code == 204
+    assert httpx.post(f"{server}/v1/feedback", json={**rate, "rating": "meh"}).status_code == 422
+    wrong = {**rate, "conversation_id": "someone-else"}
+    assert httpx.post(f"{server}/v1/feedback", json={**wrong, "rating": "up"}).status_code == 404
 
 
 def test_documents_and_not_found(server):

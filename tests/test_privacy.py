@@ -48,3 +48,22 @@ def test_api_logs_have_no_message_text(seed_index, embedder, caplog, tmp_path):
         assert fragment not in logged
     stored = sqlite3.connect(tmp_path / "state.sqlite").execute("SELECT question FROM turns").fetchall()
     assert stored and "jane.doe@example.org" not in stored[0][0]
+
+
+def test_feedback__stored_redacted_replaced_on_second_rating_and_forgotten_with_the_conversation(tmp_path):
+    store = ConversationStore(tmp_path / "s.sqlite", retention_days=30)
+    mid = store.remember("c1", "Can I apply? I am Jane, jane@example.org", "abstained", "en", now=1_000_000)
+    assert not store.add_feedback("other", mid, "down", now=1_000_001), "only the conversation's own answers"
+    assert not store.add_feedback("c1", "999", "down", now=1_000_001)
+    assert store.add_feedback("c1", mid, "up", now=1_000_001)
+    assert store.add_feedback("c1", mid, "down", "call me at 555-123-4567", now=1_000_002)
+    [fb] = store.feedback()
+    assert (fb.rating, fb.status, fb.message_id) == ("down", "abstained", mid)
+    assert "555-123-4567" not in fb.comment and "jane@example.org" not in fb.question
+    assert store.feedback("up") == []
+    store.forget("c1")
+    assert store.feedback() == []
+    mid = store.remember("c2", "old", "answered", "en", now=1_000_000)
+    store.add_feedback("c2", mid, "down", now=1_000_000)
+    store.purge(now=1_000_000 + 31 * 86400)
+    assert store.feedback() == []

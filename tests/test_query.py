@@ -54,3 +54,13 @@ def test_spelling_fixes__misspelled_and_clipped_words_only():
     vocabulary = {"scholarship", "scholarships", "certification", "participating", "county"}
     assert spelling_fixes(["scholorship", "cert", "county", "rn", "Kern"], vocabulary) == {
         "scholorship": "scholarship", "cert": "certification"}
+
+
+def test_my_county_means_the_county_of_the_site_it_was_asked_on():
+    from assistant.query import with_home_county
+
+    assert analyze("Is my county participating?", [], home_county="Sonoma").counties == ["Sonoma"]
+    assert analyze("¿Participa mi condado?", [], home_county="Kern").counties == ["Kern"]
+    assert with_home_county("Is Kern County participating?", "Sonoma") == "Is Kern County participating?"
+    assert with_home_county("Is my county participating?", None) == "Is my county participating?"
+    assert analyze("Is my county participating?", []).counties == []
