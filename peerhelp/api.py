@@ -88,6 +88,10 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Content-Type"], allow_credentials=False, max_age=600)
     app.include_router(widget_router(settings.demo_county))
+    if settings.console:
+        from ui.console import mount_console
+
+        mount_console(app, lambda: app.state.assistant, settings)
 
     def get_assistant(request: Request) -> Assistant:
         return request.app.state.assistant

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Sites allowed to embed the widget, comma-separated: https://www.county.gov,https://…")
     demo_county: str = Field("Sonoma", description="County shown on the /demo page")
+    production: bool = Field(False, description="Refuse insecure defaults (the console needs a password)")
+    console: bool = Field(True, description="Serve the staff console at /console")
+    console_user: str = "staff"
+    console_password: SecretStr | None = Field(None, description="Staff login; unset in development: a one-run password is logged")
+    eval_results_dir: Path = Field(PROJECT_ROOT / "evals" / "results", description="Evaluation reports")
+    staff_gold_file: Path = Field(PROJECT_ROOT / "evals" / "gold" / "staff-added.jsonl",
+                                  description="Questions staff add to the evaluation set (dev split)")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -1,0 +1,341 @@
+"""The staff console (Gradio, mounted at /console behind a login): inspect answers, manage documents, close gaps, run the evaluation.
+
+Every action goes through the same code as the CLI and API (Assistant, add_documents, run_ingest,
+run_eval), so what staff see is what peers get. Ingest runs in the server process; the index
+switch is atomic, so peers keep being answered from the old version until the new one is live.
+"""
+
+import json
+import logging
+import secrets
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.engine import Assistant, InputError
+from evals.runner import SUMMARY_ROWS, check_gate, run_eval, write_report
+from ingest.adding import GivenFields, add_documents, remove_document
+from ingest.cleaning import clean_text
+from ingest.loaders import load_text
+from ingest.manifest import Kind, read_manifest
+from ingest.pipeline import run_ingest
+from peerhelp.errors import LoadError, PeerhelpError
+from peerhelp.settings import Settings
+from ui.gaps import (GROUP_COLUMNS, append_eval_item, collect_gaps, eval_item, gaps_csv, group_gaps, groups_table,
+                     staff_note_text)
+from ui.inspect import TRACE_COLUMNS, inspect, peer_view
+
+log = logging.getLogger("peerhelp.console")
+_INGEST_LOCK = threading.Lock()
+DOC_COLUMNS = ["id", "title", "kind", "issuer", "as of", "chunks", "last ingested"]
+CHUNK_COLUMNS = ["chunk", "section (heading path)", "tokens", "start", "end", "text"]
+
+
+class _ProgressReporter:
+    """Ingest progress in the Gradio progress bar."""
+
+    def __init__(self, progress):
+        self.progress, self.total, self.done, self.skips = progress, 0, 0, []
+
+    def stage(self, message: str) -> None:
+        self.progress(0 if not self.total else self.done / self.total, desc=message)
+
+    def skipped(self, error: LoadError) -> None:
+        self.skips.append(str(error))
+
+    def embedding_started(self, total: int) -> None:
+        self.total, self.done = total, 0
+        self.progress(0, desc=f"embedding {total} chunks")
+
+    def embedded(self, count: int) -> None:
+        self.done += count
+        self.progress(self.done / max(self.total, 1), desc=f"embedded {self.done}/{self.total} chunks")
+
+
+def console_credentials(settings: Settings) -> tuple[str, str] | None:
+    """The staff login, or None when the console must stay off (production without a password)."""
+    if settings.console_password:
+        return settings.console_user, settings.console_password.get_secret_value()
+    if settings.production:
+        log.error("The staff console is off: PEERHELP_PRODUCTION is set and PEERHELP_CONSOLE_PASSWORD is not. "
+                  "Fix: set PEERHELP_CONSOLE_PASSWORD.")
+        return None
+    password = secrets.token_urlsafe(12)
+    log.warning("Staff console: no PEERHELP_CONSOLE_PASSWORD set, so this run's login is %s / %s "
+                "(development only; production refuses to start the console without a password)", settings.console_user, password)
+    return settings.console_user, password
+
+
+def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
+    import gradio as gr
+
+    def ingest(progress) -> str:
+        reporter = _ProgressReporter(progress)
+        summary = run_ingest(settings, reporter, embedder=get_assistant().embedder)
+        text = (f"Index version {summary.version}: {summary.documents} documents, {summary.chunks} chunks, "
+                f"{summary.embedded_chunks} embedded, {summary.seconds:.1f} s. Peers are now answered from it.")
+        if not summary.changed:
+            text = "Nothing changed; the index is as it was."
+        if summary.skipped:
+            text += "\n\nSkipped:\n" + "\n".join(f"- {s.file}: {s.reason}. Fix: {s.fix}" for s in summary.skipped)
+        return text
+
+    def locked(action: Callable[[], str]) -> str:
+        if not _INGEST_LOCK.acquire(blocking=False):
+            return "An ingest is already running. Try again when it has finished."
+        try:
+            return action()
+        except PeerhelpError as err:
+            return f"Not done: {err}"
+        finally:
+            _INGEST_LOCK.release()
+
+    def documents_rows() -> list[list]:
+        index = get_assistant().index
+        states = index.state.documents
+        rows = []
+        for entry in read_manifest(settings.corpus_dir):
+            s = states.get(entry.id)
+            rows.append([entry.id, entry.title, entry.kind, entry.issuer, f"about {entry.as_of}" if entry.as_of_approximate
+                         else entry.as_of, s.chunk_count if s else 0, s.ingested_at if s else "not ingested"])
+        return rows
+
+    def document_ids() -> list[str]:
+        return [e.id for e in read_manifest(settings.corpus_dir)]
+
+    # --- Ask & inspect
+    def ask_and_inspect(question: str, history: str, county: str):
+        bot = get_assistant()
+        earlier = [line.strip() for line in (history or "").splitlines() if line.strip()]
+        try:
+            answer, trace = bot.ask_with_trace(question, history=earlier, county=county.strip() or None)
+        except InputError as err:
+            return f"**Not asked:** {err}", [], "", "", "", "{}"
+        seen = inspect(answer, trace)
+        return (peer_view(answer), seen.rows, f"{answer.status}: {seen.decision}", seen.language, seen.crisis,
+                json.dumps({"index_version": seen.index_version, **seen.timings_ms}, indent=1))
+
+    # --- Documents
+    def show_document(doc_id: str):
+        entry = next((e for e in read_manifest(settings.corpus_dir) if e.id == doc_id), None)
+        if entry is None:
+            return "", "", []
+        try:
+            raw = load_text(settings.corpus_dir / entry.file, int(settings.max_file_mb * 1_000_000))
+        except LoadError as err:
+            return f"Cannot read: {err}", "", []
+        index = get_assistant().index
+        chunks = [[c.n, c.section or "", c.tokens, c.start, c.end, c.text] for c in index.chunks if c.doc_id == doc_id]
+        return raw, clean_text(raw), chunks
+
+    def add_document(file, title, issuer, kind, url, as_of, doc_id, progress=gr.Progress()):
+        if not file:
+            return "Choose a file first (PDF, DOCX, HTML, TXT or MD).", documents_rows(), gr.update(choices=document_ids())
+        given = GivenFields(title=title or None, issuer=issuer or None, kind=kind or None, url=url or None,
+                            as_of=as_of or None, id=doc_id or None)
+
+        def action() -> str:
+            added, failed = add_documents(settings.corpus_dir, [Path(file)], given, int(settings.max_file_mb * 1_000_000))
+            if failed:
+                return "Not added: " + "; ".join(str(f) for f in failed)
+            return f"Added {', '.join(e.id for e in added)}.\n\n" + ingest(progress)
+
+        return locked(action), documents_rows(), gr.update(choices=document_ids())
+
+    def remove(doc_id: str, progress=gr.Progress()):
+        if not doc_id:
+            return "Choose a document to remove.", documents_rows(), gr.update(choices=document_ids())
+
+        def action() -> str:
+            entry = remove_document(settings.corpus_dir, doc_id)
+            return f"Removed {entry.id} ({entry.title}).\n\n" + ingest(progress)
+
+        return locked(action), documents_rows(), gr.update(choices=document_ids(), value=None)
+
+    # --- Gaps & feedback
+    def gap_groups():
+        embed = get_assistant().embedder.embed_documents
+        return group_gaps(collect_gaps(settings.state_db), lambda texts: embed(list(texts)))
+
+    def load_gaps():
+        groups = gap_groups()
+        return groups_table(groups), gr.update(choices=[g.representative for g in groups])
+
+    def export_csv():
+        path = Path(tempfile.mkdtemp(prefix="peerhelp-gaps-")) / "peerhelp-gaps.csv"
+        path.write_text(gaps_csv(gap_groups()), encoding="utf-8")
+        return str(path)
+
+    def curated_answer(question: str, answer: str, source_url: str, title: str, progress=gr.Progress()):
+        if not (question or "").strip() or not (answer or "").strip():
+            return "Write the question and the answer."
+        if not (source_url or "").startswith(("https://", "http://")):
+            return "Give the official source URL (https://…) that the answer comes from."
+        folder = Path(tempfile.mkdtemp(prefix="peerhelp-note-"))
+        note = folder / "staff-note.md"
+        note.write_text(staff_note_text(answer, source_url), encoding="utf-8")
+        given = GivenFields(title=(title or question).strip()[:160], issuer="County staff (curated answer)", kind="staff-note",
+                            url=source_url.strip())
+
+        def action() -> str:
+            added, failed = add_documents(settings.corpus_dir, [note], given, int(settings.max_file_mb * 1_000_000))
+            if failed:
+                return "Not added: " + "; ".join(str(f) for f in failed)
+            return f"Curated answer added as document {added[0].id} (kind staff-note).\n\n" + ingest(progress)
+
+        return locked(action)
+
+    def add_eval(question: str, expected_status: str, document: str, contains: str):
+        if not (question or "").strip():
+            return "Choose or write the question."
+        path = settings.staff_gold_file
+        existing = {json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()} \
+            if path.exists() else set()
+        item = eval_item(question, expected_status, document or None, contains or None, existing)
+        append_eval_item(path, item)
+        return f"Added {item['id']} to {path} (dev split)."
+
+    # --- Evaluation
+    def evaluate(split: str, progress=gr.Progress()):
+        bot = get_assistant()
+        previous = _latest_report(settings.eval_results_dir, split)
+        counted = {"n": 0}
+
+        def tick(system, item_id):
+            counted["n"] += 1
+            progress(None, desc=f"{system}: {counted['n']} items")
+
+        report = run_eval(settings, split=split, baselines=False, progress=tick, assistant=bot)
+        failures = check_gate(report) if split == "test" else []
+        folder = write_report(report, failures, settings.eval_results_dir)
+        summary = report["systems"]["assistant"]["summary"]
+        failing = [[i["id"], i["category"], i["question"], "; ".join(i["failed_checks"]), i["status"], i["answer"][:300]]
+                   for i in report["systems"]["assistant"]["items"] if i["failed_checks"]]
+        gate = "not applied (dev split)" if split != "test" else ("passed" if not failures else "FAILED: " + "; ".join(failures))
+        head = f"Report written to `{folder}`. Gate: {gate}. {len(failing)} items with failed checks."
+        return head, _comparison(summary, previous), failing
+
+    with gr.Blocks(title="peerhelp staff console", analytics_enabled=False) as console:
+        gr.Markdown("# peerhelp staff console")
+        with gr.Tab("Ask & inspect"):
+            with gr.Row():
+                question = gr.Textbox(label="Question", lines=2, scale=3)
+                with gr.Column(scale=2):
+                    history = gr.Textbox(label="Earlier questions (one per line, oldest first)", lines=2)
+                    county = gr.Textbox(label="Widget county (optional)")
+            ask_btn = gr.Button("Ask", variant="primary")
+            peer = gr.Markdown(label="What the peer sees")
+            with gr.Row():
+                decision = gr.Textbox(label="Decision")
+                language = gr.Textbox(label="Language")
+                crisis = gr.Textbox(label="Crisis check")
+            trace_table = gr.Dataframe(headers=TRACE_COLUMNS, label="Retrieved chunks", wrap=True)
+            timings = gr.Code(label="Latency per stage (ms, cumulative)", language="json")
+            ask_btn.click(ask_and_inspect, [question, history, county], [peer, trace_table, decision, language, crisis, timings],
+                          api_name="ask")
+            question.submit(ask_and_inspect, [question, history, county], [peer, trace_table, decision, language, crisis, timings])
+
+        with gr.Tab("Documents"):
+            docs = gr.Dataframe(headers=DOC_COLUMNS, label="Documents (manifest and index)", wrap=True)
+            refresh = gr.Button("Refresh")
+            refresh.click(documents_rows, None, docs, api_name="documents")
+            doc_pick = gr.Dropdown(label="Document", choices=document_ids(), value=None, allow_custom_value=True)
+            with gr.Row():
+                raw = gr.Textbox(label="Raw text (as loaded)", lines=18, max_lines=18)
+                cleaned = gr.Textbox(label="Cleaned text (what is chunked)", lines=18, max_lines=18)
+            chunks = gr.Dataframe(headers=CHUNK_COLUMNS, label="Chunks", wrap=True)
+            doc_pick.change(show_document, doc_pick, [raw, cleaned, chunks], api_name="document")
+
+            gr.Markdown("### Add or replace a document\nUploading with the id of an existing document replaces it. "
+                        "Peers keep getting answers from the current index until the new one is complete.")
+            upload = gr.File(label="File (PDF, DOCX, HTML, TXT, MD)", file_types=[".pdf", ".docx", ".html", ".htm", ".txt", ".md"],
+                             type="filepath", elem_id="upload")
+            with gr.Row():
+                title = gr.Textbox(label="Title")
+                issuer = gr.Textbox(label="Issuer")
+                kind = gr.Dropdown(label="Kind", choices=[k.value for k in Kind], value=None)
+            with gr.Row():
+                url = gr.Textbox(label="Official URL")
+                as_of = gr.Textbox(label="As-of date (YYYY, YYYY-MM or YYYY-MM-DD)")
+                new_id = gr.Textbox(label="Id (optional; an existing id replaces that document)")
+            add_btn = gr.Button("Add and ingest", variant="primary")
+            ingest_status = gr.Markdown()
+            add_btn.click(add_document, [upload, title, issuer, kind, url, as_of, new_id], [ingest_status, docs, doc_pick],
+                          api_name="add_document")
+            remove_btn = gr.Button("Remove the chosen document and re-ingest", variant="stop")
+            remove_btn.click(remove, doc_pick, [ingest_status, docs, doc_pick], api_name="remove_document")
+
+        with gr.Tab("Gaps & feedback"):
+            gr.Markdown("Questions the assistant could not answer, and answers rated unhelpful — personal details "
+                        "redacted, grouped by similarity.")
+            gaps_btn = gr.Button("Load")
+            groups = gr.Dataframe(headers=GROUP_COLUMNS, label="Groups", wrap=True)
+            csv_btn = gr.Button("Export CSV")
+            csv_file = gr.File(label="CSV")
+            csv_btn.click(export_csv, None, csv_file, api_name="export_csv")
+            gr.Markdown("### Write a curated answer\nA short answer from an official source. It becomes a "
+                        "`staff-note` document and is cited like any other.")
+            group_pick = gr.Dropdown(label="Question (from a group, or type one)", choices=[], allow_custom_value=True)
+            gaps_btn.click(load_gaps, None, [groups, group_pick], api_name="gaps")
+            note_title = gr.Textbox(label="Title (optional)")
+            note_answer = gr.Textbox(label="Answer", lines=4)
+            note_url = gr.Textbox(label="Official source URL")
+            note_btn = gr.Button("Add curated answer and ingest", variant="primary")
+            note_status = gr.Markdown()
+            note_btn.click(curated_answer, [group_pick, note_answer, note_url, note_title], note_status, api_name="curated_answer")
+            gr.Markdown("### Add the question to the evaluation set (dev split)")
+            with gr.Row():
+                expected = gr.Radio(["answered", "abstained"], value="answered", label="Expected")
+                gold_doc = gr.Textbox(label="Answering document id")
+                gold_contains = gr.Textbox(label="Exact text of the answering passage")
+            eval_btn = gr.Button("Add to evaluation set")
+            eval_status = gr.Markdown()
+            eval_btn.click(add_eval, [group_pick, expected, gold_doc, gold_contains], eval_status, api_name="add_eval_item")
+
+        with gr.Tab("Evaluation"):
+            split = gr.Radio(["dev", "test"], value="dev", label="Split")
+            run_btn = gr.Button("Run the evaluation", variant="primary")
+            eval_head = gr.Markdown()
+            comparison = gr.Markdown()
+            failures = gr.Dataframe(headers=["id", "category", "question", "failed checks", "status", "answer"],
+                                    label="Failures", wrap=True)
+            run_btn.click(evaluate, split, [eval_head, comparison, failures], api_name="evaluate")
+
+        console.load(lambda: (documents_rows(), gr.update(choices=document_ids())), None, [docs, doc_pick])
+    return console
+
+
+def _latest_report(results_dir: Path, split: str) -> dict | None:
+    folders = sorted(results_dir.glob(f"*-{split}")) if results_dir.exists() else []
+    for folder in reversed(folders):
+        try:
+            return json.loads((folder / "report.json").read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+    return None
+
+
+def _comparison(summary: dict, previous: dict | None) -> str:
+    before = previous["systems"]["assistant"]["summary"] if previous else {}
+    lines = ["| metric | this run | previous run | change |", "|---|---|---|---|"]
+    for key in SUMMARY_ROWS:
+        now, was = summary.get(key), before.get(key)
+        change = f"{now - was:+.3f}" if isinstance(now, (int, float)) and isinstance(was, (int, float)) else "—"
+        lines.append(f"| {key} | {'—' if now is None else now} | {'—' if was is None else was} | {change} |")
+    note = f"Previous run: {previous['created_at']}." if previous else "No previous run of this split to compare with."
+    return note + "\n\n" + "\n".join(lines)
+
+
+def mount_console(app, get_assistant: Callable[[], Assistant], settings: Settings) -> bool:
+    """Mount at /console behind the staff login; False (and a logged reason) when it stays off."""
+    credentials = console_credentials(settings)
+    if credentials is None:
+        return False
+    import gradio as gr
+
+    # System fonts: the default theme would fetch web fonts from a third party.
+    theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    gr.mount_gradio_app(app, build_console(get_assistant, settings), path="/console", auth=[credentials],
+                        auth_message="peerhelp staff console", footer_links=[], ssr_mode=False, theme=theme)
+    return True

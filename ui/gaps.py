@@ -1,0 +1,132 @@
+"""What the assistant could not answer: abstained questions and thumbs-down feedback, grouped so staff see patterns.
+
+Grouping is greedy on sentence-embedding similarity (the same model as retrieval), so "can I take
+the exam in Spanish" and "is the test offered in spanish?" land in one group with a count.
+"""
+
+import csv
+import io
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from assistant.language import detect_language
+
+SIMILAR = 0.72
+
+
+@dataclass
+class Gap:
+    question: str
+    at: float
+    source: str  # "abstained" or "thumbs down"
+    comment: str = ""
+    language: str = "en"
+
+
+@dataclass
+class GapGroup:
+    representative: str
+    gaps: list[Gap] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.gaps)
+
+    @property
+    def first(self) -> str:
+        return _day(min(g.at for g in self.gaps))
+
+    @property
+    def last(self) -> str:
+        return _day(max(g.at for g in self.gaps))
+
+
+def _day(ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d")
+
+
+def collect_gaps(state_db: Path) -> list[Gap]:
+    """Abstained turns and thumbs-down ratings (both already redacted when stored)."""
+    if not state_db.exists():
+        return []
+    db = sqlite3.connect(f"file:{state_db}?mode=ro", uri=True)
+    try:
+        abstained = db.execute("SELECT question, at, language FROM turns WHERE status = 'abstained'").fetchall()
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        down = db.execute("SELECT question, at, comment, language FROM feedback WHERE rating = 'down'").fetchall() \
+            if "feedback" in tables else []
+    finally:
+        db.close()
+    return [Gap(q, at, "abstained", language=lang) for q, at, lang in abstained] + \
+        [Gap(q, at, "thumbs down", comment=c, language=lang) for q, at, c, lang in down]
+
+
+def group_gaps(gaps: list[Gap], embed) -> list[GapGroup]:
+    """`embed(texts) -> unit vectors`. Largest groups first."""
+    if not gaps:
+        return []
+    vectors = np.asarray(embed([g.question for g in gaps]), dtype=np.float32)
+    centroids: list[np.ndarray] = []
+    groups: list[GapGroup] = []
+    for gap, vector in zip(gaps, vectors):
+        best = int(np.argmax([c @ vector for c in centroids])) if centroids else -1
+        if best >= 0 and float(centroids[best] @ vector) >= SIMILAR:
+            groups[best].gaps.append(gap)
+            mean = centroids[best] * (groups[best].count - 1) + vector
+            centroids[best] = mean / np.linalg.norm(mean)
+        else:
+            centroids.append(vector)
+            groups.append(GapGroup(gap.question, [gap]))
+    return sorted(groups, key=lambda g: (-g.count, g.representative))
+
+
+def groups_table(groups: list[GapGroup]) -> list[list]:
+    return [[i, g.representative, g.count, sum(x.source == "thumbs down" for x in g.gaps), g.first, g.last,
+             " | ".join(x.comment for x in g.gaps if x.comment)[:300]] for i, g in enumerate(groups, start=1)]
+
+
+GROUP_COLUMNS = ["group", "question (representative)", "count", "thumbs down", "first", "last", "comments"]
+
+
+def gaps_csv(groups: list[GapGroup]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["group", "representative", "question", "source", "date", "language", "comment"])
+    for i, g in enumerate(groups, start=1):
+        for x in g.gaps:
+            writer.writerow([i, g.representative, x.question, x.source, _day(x.at), x.language, x.comment])
+    return out.getvalue()
+
+
+def staff_note_text(answer: str, source_url: str) -> str:
+    """A curated answer as a small document. The question goes in its title (which retrieval sees), not its
+    text: a question in the text would be quoted back as if it were the answer."""
+    return f"{answer.strip()}\n\nSource: {source_url.strip()}\n"
+
+
+def eval_item(question: str, expected_status: str, document: str | None, contains: str | None,
+              existing_ids: set[str]) -> dict:
+    """A dev-split gold item (dev, so the test split that the quality gate was measured on stays as it was)."""
+    n = 1
+    while f"staff-{n:03d}" in existing_ids:
+        n += 1
+    language = detect_language(question)
+    item = {"id": f"staff-{n:03d}", "split": "dev", "category": "answerable" if expected_status == "answered" else "unanswerable",
+            "question": question.strip(), "language": language, "expected_status": expected_status,
+            "notes": "added by staff from the console's gaps tab"}
+    if expected_status == "answered" and document and contains:
+        item["gold"] = [{"document": document, "contains": contains}]
+    if expected_status == "abstained":
+        item["referral"] = None
+    return item
+
+
+def append_eval_item(path: Path, item: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(item, ensure_ascii=False) + "\n")

@@ -1,0 +1,46 @@
+"""The retrieval trace of one answer, as staff read it: which chunks were found, by which retriever, which were cited, and why."""
+
+from dataclasses import dataclass
+
+from assistant.contract import Answer
+from assistant.engine import Trace
+
+TRACE_COLUMNS = ["fused rank", "document", "chunk", "section", "BM25 rank", "dense rank", "fused score", "dense similarity",
+                 "cited as"]
+
+
+@dataclass
+class Inspection:
+    rows: list[list]
+    decision: str
+    language: str
+    crisis: str
+    timings_ms: dict[str, float]
+    index_version: str | None
+
+
+def inspect(answer: Answer, trace: Trace) -> Inspection:
+    cited = {(c.document, c.chunk): c.n for c in answer.citations}
+    rows = [[rank, h.chunk.doc_id, h.chunk.n, h.chunk.section or "", h.bm25_rank, h.dense_rank, round(h.score, 4),
+             None if h.dense_score is None else round(h.dense_score, 3),
+             f"[{cited[(h.chunk.doc_id, h.chunk.n)]}]" if (h.chunk.doc_id, h.chunk.n) in cited else ""]
+            for rank, h in enumerate(trace.hits, start=1)]
+    crisis = "crisis: resources shown first" if answer.status == "crisis" else "no crisis signal"
+    why = trace.decision or ("answered from the cited passages" if answer.status == "answered" else "")
+    if answer.status == "abstained" and not trace.hits:
+        why = why or "nothing retrieved"
+    return Inspection(rows=rows, decision=why, language=answer.language, crisis=crisis,
+                      timings_ms={k: round(v, 1) for k, v in trace.timings_ms.items()}, index_version=trace.index_version)
+
+
+def peer_view(answer: Answer) -> str:
+    """The answer as the widget shows it, in Markdown: text, then numbered sources with their quotes."""
+    label = {"abstained": "**The documents don't say.**\n\n", "crisis": "**Crisis reply (988 panel shown).**\n\n"}
+    lines = [label.get(answer.status, "") + answer.answer, ""]
+    if answer.citations:
+        lines.append("**Sources**")
+        for c in answer.citations:
+            meta = " · ".join(x for x in (c.issuer, c.section, c.date) if x)
+            link = f" — <{c.url}>" if c.url else ""
+            lines += [f"{c.n}. *{c.title}* ({meta}){link}", f"   > {c.quote}"]
+    return "\n".join(lines)
