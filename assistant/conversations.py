@@ -93,6 +93,12 @@ class ConversationStore:
                              (int(message_id), conversation_id, now or time.time(), rating, redact(comment.strip()), *turn))
         return True
 
+    def turns_with_status(self, status: str) -> list[tuple[str, float, str]]:
+        """(redacted question, time, language) of every stored turn with this status, oldest first."""
+        with self._lock:
+            return self._db.execute("SELECT question, at, language FROM turns WHERE status = ? ORDER BY at",
+                                    (status,)).fetchall()
+
     def feedback(self, rating: str | None = None) -> list[Feedback]:
         """Newest first."""
         where, args = ("WHERE rating = ?", (rating,)) if rating else ("", ())

@@ -6,9 +6,7 @@ Messages are never logged: only ids, lengths, status and timings.
 import logging
 import time
 from contextlib import asynccontextmanager
-from typing import Annotated
-
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware

@@ -155,8 +155,8 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
 
     # --- Gaps & feedback
     def gap_groups():
-        embed = get_assistant().embedder.embed_documents
-        return group_gaps(collect_gaps(settings.state_db), lambda texts: embed(list(texts)))
+        bot = get_assistant()
+        return group_gaps(collect_gaps(bot.conversations), bot.embedder.embed_documents)
 
     def load_gaps():
         groups = gap_groups()

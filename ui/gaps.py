@@ -7,13 +7,13 @@ the exam in Spanish" and "is the test offered in spanish?" land in one group wit
 import csv
 import io
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
+from assistant.conversations import ConversationStore
 from assistant.language import detect_language
 
 SIMILAR = 0.72
@@ -50,20 +50,10 @@ def _day(ts: float) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d")
 
 
-def collect_gaps(state_db: Path) -> list[Gap]:
+def collect_gaps(store: ConversationStore) -> list[Gap]:
     """Abstained turns and thumbs-down ratings (both already redacted when stored)."""
-    if not state_db.exists():
-        return []
-    db = sqlite3.connect(f"file:{state_db}?mode=ro", uri=True)
-    try:
-        abstained = db.execute("SELECT question, at, language FROM turns WHERE status = 'abstained'").fetchall()
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        down = db.execute("SELECT question, at, comment, language FROM feedback WHERE rating = 'down'").fetchall() \
-            if "feedback" in tables else []
-    finally:
-        db.close()
-    return [Gap(q, at, "abstained", language=lang) for q, at, lang in abstained] + \
-        [Gap(q, at, "thumbs down", comment=c, language=lang) for q, at, c, lang in down]
+    return [Gap(q, at, "abstained", language=lang) for q, at, lang in store.turns_with_status("abstained")] + \
+        [Gap(f.question, f.at, "thumbs down", comment=f.comment, language=f.language) for f in store.feedback("down")]
 
 
 def group_gaps(gaps: list[Gap], embed) -> list[GapGroup]:
@@ -121,8 +111,6 @@ def eval_item(question: str, expected_status: str, document: str | None, contain
             "notes": "added by staff from the console's gaps tab"}
     if expected_status == "answered" and document and contains:
         item["gold"] = [{"document": document, "contains": contains}]
-    if expected_status == "abstained":
-        item["referral"] = None
     return item
 
 

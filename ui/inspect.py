@@ -26,9 +26,8 @@ def inspect(answer: Answer, trace: Trace) -> Inspection:
              f"[{cited[(h.chunk.doc_id, h.chunk.n)]}]" if (h.chunk.doc_id, h.chunk.n) in cited else ""]
             for rank, h in enumerate(trace.hits, start=1)]
     crisis = "crisis: resources shown first" if answer.status == "crisis" else "no crisis signal"
-    why = trace.decision or ("answered from the cited passages" if answer.status == "answered" else "")
-    if answer.status == "abstained" and not trace.hits:
-        why = why or "nothing retrieved"
+    why = trace.decision or {"answered": "answered from the cited passages", "abstained": "nothing relevant retrieved"}.get(
+        answer.status, "")
     return Inspection(rows=rows, decision=why, language=answer.language, crisis=crisis,
                       timings_ms={k: round(v, 1) for k, v in trace.timings_ms.items()}, index_version=trace.index_version)
 

@@ -410,7 +410,7 @@ mark{background:#fff0a8;color:#111}
     langBtn.focus();
   }
 
-  async function clearConversation() {
+  function clearConversation() {
     const cid = state.cid;
     Object.assign(state, { cid: null, messages: [] });
     save();

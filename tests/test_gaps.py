@@ -1,0 +1,34 @@
+"""Gap collection and grouping for the console, without a server."""
+
+import numpy as np
+
+from assistant.conversations import ConversationStore
+from ui.gaps import collect_gaps, eval_item, gaps_csv, group_gaps
+
+
+def _unit(*xs):
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_abstentions_and_thumbs_down_are_collected_and_grouped_by_similarity(tmp_path):
+    store = ConversationStore(tmp_path / "s.sqlite")
+    store.remember("c1", "parking at the exam?", "abstained", "en", now=1_000_000)
+    store.remember("c1", "is parking free at the exam", "abstained", "en", now=1_000_100)
+    rated = store.remember("c2", "what is grandparenting", "answered", "en", now=1_000_200)
+    store.remember("c2", "what is the fee", "answered", "en", now=1_000_300)
+    store.add_feedback("c2", rated, "down", "no deadline", now=1_000_400)
+    gaps = collect_gaps(store)
+    assert sorted(g.source for g in gaps) == ["abstained", "abstained", "thumbs down"]
+    vectors = {"parking at the exam?": _unit(1, 0.1), "is parking free at the exam": _unit(1, 0.2),
+               "what is grandparenting": _unit(0, 1)}
+    groups = group_gaps(gaps, lambda texts: np.stack([vectors[t] for t in texts]))
+    assert [g.count for g in groups] == [2, 1] and groups[1].gaps[0].comment == "no deadline"
+    assert gaps_csv(groups).count("\n") == 4
+    assert group_gaps([], lambda texts: []) == []
+
+
+def test_staff_eval_items_get_the_next_free_id_and_the_dev_split():
+    item = eval_item("¿Puedo llevar a mi perro al examen?", "abstained", None, None, {"staff-001"})
+    assert (item["id"], item["split"], item["language"], item["category"]) == ("staff-002", "dev", "es", "unanswerable")
+    assert eval_item("Q?", "answered", "doc", "text", set())["gold"] == [{"document": "doc", "contains": "text"}]
