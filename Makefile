@@ -9,7 +9,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup ingest run test test-all eval clean-index
+.PHONY: setup ingest run test test-all eval bench clean-index
 
 setup: $(VENV)/.installed
 
@@ -43,6 +43,10 @@ test-all: setup $(AXE)
 # The evaluation suite on the test split, with baselines; writes evals/results/<time>-test/.
 eval: ingest
 	$(BIN)/peerhelp eval --split test
+
+# Speed and memory against baselines in the same run; writes evals/results/bench-<time>.json and .md (~15 min).
+bench: setup
+	$(BIN)/peerhelp bench
 
 clean-index:
 	rm -rf .index

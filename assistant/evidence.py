@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from assistant.retrieval import ScoredChunk
+from assistant.spelling import Vocabulary
 from ingest.chunking import Chunk
 from ingest.cleaning import RECORD_SEP
 from ingest.lexical import tokenize
@@ -43,7 +44,7 @@ class Unit:
 
 
 @per_index
-def corpus_statistics(index: IndexVersion) -> tuple[dict[str, float], set[str]]:
+def corpus_statistics(index: IndexVersion) -> tuple[dict[str, float], Vocabulary]:
     """IDF of each stemmed token over chunks, and the raw word vocabulary (for spelling repair)."""
     df: Counter[str] = Counter()
     vocabulary: set[str] = set()
@@ -51,7 +52,7 @@ def corpus_statistics(index: IndexVersion) -> tuple[dict[str, float], set[str]]:
         df.update(set(tokenize(c.text)))
         vocabulary.update(w.lower() for w in re.findall(r"[A-Za-z]{4,}", c.text))
     n = len(index.chunks) or 1
-    return {t: math.log(1 + n / f) for t, f in df.items()}, vocabulary
+    return {t: math.log(1 + n / f) for t, f in df.items()}, Vocabulary(vocabulary)
 
 
 @per_index

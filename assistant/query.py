@@ -4,11 +4,11 @@ All of this is about the question, never about the answer's facts: facts only ev
 from cited passages.
 """
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
 from assistant.language import detect_language, strip_accents, to_english_query
+from assistant.spelling import Vocabulary
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -215,7 +215,7 @@ def analyze(message: str, history: list[str], home_county: str | None = None) ->
                  injection=injected, follow_up=follow_up, focus=english)
 
 
-def spelling_fixes(words: list[str], vocabulary: set[str]) -> dict[str, str]:
+def spelling_fixes(words: list[str], vocabulary: Vocabulary) -> dict[str, str]:
     """Corpus words for misspelled or clipped query words: 'scholorship' → 'scholarship', 'cert' → 'certification'."""
     fixes: dict[str, str] = {}
     for w in words:
@@ -223,9 +223,9 @@ def spelling_fixes(words: list[str], vocabulary: set[str]) -> dict[str, str]:
         if not lw.isalpha() or lw in vocabulary or w in fixes:
             continue
         if len(lw) >= 6:
-            match = difflib.get_close_matches(lw, vocabulary, n=1, cutoff=0.84)
+            match = vocabulary.closest(lw, cutoff=0.84)
             if match:
-                fixes[w] = match[0]
+                fixes[w] = match
         elif len(lw) == 4 and lw in _CLIPPED:
             fixes[w] = _CLIPPED[lw]
     return fixes

@@ -52,7 +52,7 @@ class HybridRetriever:
         k = min(k, len(self.index.chunks))
         if not tokens or k == 0:
             return []
-        docs, scores = self.index.bm25.retrieve([tokens], k=k, show_progress=False, n_threads=1)
+        docs, scores = self.index.bm25.retrieve([tokens], k=k, show_progress=False, n_threads=0)
         return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
     def retrieve(self, query: str, top_k: int = 8) -> list[ScoredChunk]:

@@ -46,7 +46,7 @@ class BM25Baseline:
         tokens = [t for t in tokenize(question) if t in self.index.bm25.vocab_dict]
         if not tokens:
             return naive_answer([], self.titles), []
-        docs, scores = self.index.bm25.retrieve([tokens], k=min(10, len(self.index.chunks)), show_progress=False, n_threads=1)
+        docs, scores = self.index.bm25.retrieve([tokens], k=min(10, len(self.index.chunks)), show_progress=False, n_threads=0)
         ranked = [Ranked(self.index.chunks[int(d)].doc_id, self.index.chunks[int(d)].text)
                   for d, s in zip(docs[0], scores[0]) if s > 0]
         return naive_answer(ranked, self.titles), ranked
@@ -55,7 +55,7 @@ class BM25Baseline:
 class LlamaIndexBaseline:
     name = "llamaindex_default_top2"
 
-    def __init__(self, settings: Settings, embedder: Embedder):
+    def __init__(self, settings: Settings, embedder: Embedder, top_k: int = 10):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from llama_index.core import Document, StorageContext, VectorStoreIndex
@@ -95,7 +95,7 @@ class LlamaIndexBaseline:
         collection = client.get_or_create_collection("llamaindex_baseline", embedding_function=None)
         storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection))
         index = VectorStoreIndex.from_documents(documents, storage_context=storage, transformations=[SentenceSplitter()])
-        self.retriever = index.as_retriever(similarity_top_k=10)
+        self.retriever = index.as_retriever(similarity_top_k=top_k)
 
     def run(self, question: str, history: list[str]) -> tuple[Answer, list[Ranked]]:
         nodes = self.retriever.retrieve(question)

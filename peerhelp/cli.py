@@ -280,6 +280,36 @@ def eval_(
             raise typer.Exit(1)
 
 
+@app.command()
+def bench(
+    scales: Annotated[str, typer.Option(help="Synthetic corpus sizes for the scale curve, comma-separated multiples of the corpus.")] = "10,100",
+    corpus_dir: CorpusDir = None,
+) -> None:
+    """Measure answer latency, HTTP throughput, cold start, memory, ingest and scale, with baselines in the same run.
+
+    Writes evals/results/bench-<time>.json and .md. Takes about 15 minutes on 2 cores with the default scales.
+    Example: peerhelp bench --scales 10
+    """
+    enforce_offline()
+    from evals.bench import run_bench, write_bench
+
+    try:
+        factors = sorted({int(f) for f in scales.split(",") if f.strip()})
+    except ValueError:
+        _fail(ValueError(f"--scales {scales!r}: write whole numbers separated by commas, e.g. 10,100"))
+    if any(f < 2 for f in factors):
+        _fail(ValueError("--scales: each size is a multiple of the corpus, 2 or more (×1 is always measured)"))
+    settings = _settings(corpus_dir=corpus_dir)
+    try:
+        result = run_bench(settings, factors, report=lambda stage: typer.echo(f"[bench] {stage}", err=True))
+    except (PeerhelpError, RuntimeError) as err:
+        _fail(err)
+    path = write_bench(result, settings.eval_results_dir)
+    for t in result["targets"]:
+        typer.echo(f"{'met ' if t['met'] else 'MISS'} {t['target']}: {t['value']} {t['unit']}")
+    typer.echo(f"Report: {path.with_suffix('.md')}")
+
+
 @app.command("train-safety")
 def train_safety(index_dir: IndexDir = None) -> None:
     """Rebuild assistant/data/crisis_model.npz from assistant/data/crisis_training.jsonl (deterministic)."""

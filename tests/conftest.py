@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 
@@ -41,6 +42,31 @@ def embedder():
     from ingest.embedding import MiniLMEmbedder
 
     return MiniLMEmbedder()
+
+
+@pytest.fixture
+def network_attempts(monkeypatch) -> list:
+    """Blocks and records every connection or DNS lookup that would leave loopback."""
+    attempts: list = []
+    loopback = ("127.0.0.1", "::1", "localhost")
+    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
+
+    def guarded_connect(sock, address):
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and host not in loopback:
+            attempts.append(address)
+            raise OSError(f"network access blocked in test: {address}")
+        return real_connect(sock, address)
+
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        if host not in (*loopback, None):
+            attempts.append(host)
+            raise socket.gaierror(f"DNS blocked in test: {host}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    return attempts
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import time
 import httpx
 import pytest
 
-from tests.servers import api_server
+from evals.servers import api_server
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from tests.servers import api_server
+from evals.servers import api_server
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 
@@ -114,34 +113,15 @@ def test_cli__documents_without_an_index_says_how_to_build_one(tmp_path):
     assert result.returncode == 2 and "peerhelp ingest" in result.stderr
 
 
-def test_ingest_opens_no_network_connection(tmp_path, corpus_copy, monkeypatch):
+def test_ingest_opens_no_network_connection(tmp_path, corpus_copy, network_attempts):
     """Loads a fresh model and builds a Chroma store while every non-loopback connect is recorded."""
     from ingest.embedding import MiniLMEmbedder
 
-    attempts = []
-    real_connect = socket.socket.connect
-
-    def guarded_connect(sock, address):
-        host = address[0] if isinstance(address, tuple) else str(address)
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
-            attempts.append(address)
-            raise OSError(f"network access blocked in test: {address}")
-        return real_connect(sock, address)
-
-    def guarded_getaddrinfo(host, *args, **kwargs):
-        if host not in ("127.0.0.1", "::1", "localhost", None):
-            attempts.append(host)
-            raise socket.gaierror(f"DNS blocked in test: {host}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    real_getaddrinfo = socket.getaddrinfo
-    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
-    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
     fresh = MiniLMEmbedder()
     summary = run_ingest(_settings(tmp_path, corpus_copy), embedder=fresh)
     fresh.embed_query("warm the model")
     assert summary.changed
-    assert attempts == []
+    assert network_attempts == []
 
 
 def test_per_index__computed_once_per_version_and_fresh_for_a_new_one(seed_index):

@@ -50,8 +50,9 @@ def test_anchors__program_names_numbers_and_peer_certification():
 
 def test_spelling_fixes__misspelled_and_clipped_words_only():
     from assistant.query import spelling_fixes
+    from assistant.spelling import Vocabulary
 
-    vocabulary = {"scholarship", "scholarships", "certification", "participating", "county"}
+    vocabulary = Vocabulary({"scholarship", "scholarships", "certification", "participating", "county"})
     assert spelling_fixes(["scholorship", "cert", "county", "rn", "Kern"], vocabulary) == {
         "scholorship": "scholarship", "cert": "certification"}
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from evals.servers import api_server, free_port
 from tests.conftest import ROOT
-from tests.servers import api_server, free_port
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Real servers on 127.0.0.1 for tests: started by the test, stopped after, logs kept for failures."""
+"""Real `peerhelp serve` processes on 127.0.0.1, for tests and benchmarks: started, used, stopped."""
 
 import os
 import socket
@@ -21,15 +21,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(port: int, index_dir: Path, log, env: dict[str, str] | None = None) -> subprocess.Popen:
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.Popen([sys.executable, "-m", "peerhelp.cli", "serve", "--port", str(port), "--index-dir",
+                             str(index_dir)], env=full_env, stdout=log, stderr=subprocess.STDOUT, text=True)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextmanager
 def api_server(index_dir: Path, env: dict[str, str] | None = None, timeout: float = 120) -> Iterator[str]:
-    """`peerhelp serve` in its own process; yields its base URL once /readyz answers."""
+    """Yields the base URL once /readyz answers; the server's log is shown if it never does."""
     port = free_port()
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "peerhelp.cli", "serve", "--port", str(port), "--index-dir",
-                                 str(index_dir)], env=full_env, stdout=log, stderr=subprocess.STDOUT, text=True)
-        base = f"http://127.0.0.1:{port}"
+        proc = start_server(port, index_dir, log, env)
         try:
             deadline = time.monotonic() + timeout
             while True:
@@ -44,8 +57,4 @@ def api_server(index_dir: Path, env: dict[str, str] | None = None, timeout: floa
                 time.sleep(0.3)
             yield base
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
