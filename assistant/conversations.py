@@ -1,40 +1,47 @@
-"""Conversations in SQLite: the recent questions that follow-ups resolve against, and feedback on answers.
+"""Conversations and feedback in a SQL database: SQLite by default, PostgreSQL by URL (SQLAlchemy, Alembic).
 
 Only what a follow-up needs is stored (the redacted question, status, language, time), never the
 answer text or anything else about the person; feedback keeps the rating, a redacted comment and
-a redacted copy of the question it rates. Rows older than the retention period are purged.
+a redacted copy of the question it rates. Rows older than the retention period are purged. Every
+API worker shares the one database, so a conversation continues whichever worker answers.
 """
 
-import sqlite3
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, Text, create_engine, delete, event, insert, select
+from sqlalchemy.engine import make_url
+
+from assistant.migrations import upgrade
 from assistant.privacy import redact
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS turns (
-    conversation_id TEXT NOT NULL,
-    at REAL NOT NULL,
-    question TEXT NOT NULL,
-    status TEXT NOT NULL,
-    language TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns (conversation_id, at);
-CREATE INDEX IF NOT EXISTS turns_by_time ON turns (at);
-CREATE TABLE IF NOT EXISTS feedback (
-    turn_id INTEGER PRIMARY KEY,
-    conversation_id TEXT NOT NULL,
-    at REAL NOT NULL,
-    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
-    comment TEXT NOT NULL,
-    question TEXT NOT NULL,
-    status TEXT NOT NULL,
-    language TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS feedback_by_time ON feedback (at);
-"""
+_META = MetaData()
+turns = Table("turns", _META, Column("id", Integer, primary_key=True), Column("conversation_id", String(64)),
+              Column("at", Float), Column("question", Text), Column("status", String(16)), Column("language", String(8)))
+feedback_table = Table("feedback", _META, Column("turn_id", Integer, primary_key=True), Column("conversation_id", String(64)),
+                       Column("at", Float), Column("rating", String(4)), Column("comment", Text), Column("question", Text),
+                       Column("status", String(16)), Column("language", String(8)))
+
+
+def open_engine(url: str) -> Engine:
+    """SQLite: WAL, a busy timeout and a pool as big as the server's thread pool, so several threads and
+    worker processes share one file without reconnecting; NORMAL sync is safe under WAL (a power cut may
+    lose the last turns, never corrupt the file). PostgreSQL: connections are checked before use."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=32)
+    if parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_size=16, max_overflow=32)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection, _record):
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA busy_timeout=10000")
+
+    return engine
 
 
 @dataclass(frozen=True)
@@ -52,73 +59,76 @@ class Feedback:
 class ConversationStore:
     """Usage: `store.remember(cid, question, status, language)`; `store.history(cid)`; `store.purge()`."""
 
-    def __init__(self, path: Path, retention_days: float = 30, max_turns: int = 6):
+    def __init__(self, url: str, retention_days: float = 30, max_turns: int = 6):
         if retention_days <= 0:
             raise ValueError("retention_days must be positive")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path, self.retention_seconds, self.max_turns = path, retention_days * 86400, max_turns
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        self.retention_seconds, self.max_turns = retention_days * 86400, max_turns
+        self._engine = open_engine(url)
+        upgrade(self._engine)
 
     def history(self, conversation_id: str, now: float | None = None) -> list[str]:
         cutoff = (now or time.time()) - self.retention_seconds
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT question FROM turns WHERE conversation_id = ? AND at >= ? ORDER BY at DESC LIMIT ?",
-                (conversation_id, cutoff, self.max_turns)).fetchall()
+        query = (select(turns.c.question).where(turns.c.conversation_id == conversation_id, turns.c.at >= cutoff)
+                 .order_by(turns.c.at.desc(), turns.c.id.desc()).limit(self.max_turns))
+        with self._engine.connect() as db:
+            rows = db.execute(query).all()
         return [r[0] for r in reversed(rows)]
 
     def remember(self, conversation_id: str, question: str, status: str, language: str, now: float | None = None) -> str:
         """Returns the turn's message id, which feedback refers to."""
-        with self._lock:
-            cursor = self._db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?)",
-                                      (conversation_id, now or time.time(), redact(question), status, language))
-        return str(cursor.lastrowid)
+        with self._engine.begin() as db:
+            result = db.execute(insert(turns).values(conversation_id=conversation_id, at=now or time.time(),
+                                                     question=redact(question), status=status, language=language)
+                                .returning(turns.c.id))
+            return str(result.scalar_one())
 
     def add_feedback(self, conversation_id: str, message_id: str, rating: str, comment: str = "",
                      now: float | None = None) -> bool:
         """Rate an answer (a second rating of the same answer replaces the first); False if no such answer."""
         if rating not in ("up", "down"):
             raise ValueError("rating must be 'up' or 'down'")
-        if not message_id.isdigit():
+        if not message_id.isdigit() or int(message_id) > 2**63 - 1:
             return False
-        with self._lock:
-            turn = self._db.execute("SELECT question, status, language FROM turns WHERE rowid = ? AND conversation_id = ?",
-                                    (int(message_id), conversation_id)).fetchone()
+        turn_id = int(message_id)
+        with self._engine.begin() as db:
+            turn = db.execute(select(turns.c.question, turns.c.status, turns.c.language)
+                              .where(turns.c.id == turn_id, turns.c.conversation_id == conversation_id)).first()
             if turn is None:
                 return False
-            self._db.execute("INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                             (int(message_id), conversation_id, now or time.time(), rating, redact(comment.strip()), *turn))
+            db.execute(delete(feedback_table).where(feedback_table.c.turn_id == turn_id))
+            db.execute(insert(feedback_table).values(turn_id=turn_id, conversation_id=conversation_id, at=now or time.time(),
+                                                     rating=rating, comment=redact(comment.strip()), question=turn.question,
+                                                     status=turn.status, language=turn.language))
         return True
 
     def turns_with_status(self, status: str) -> list[tuple[str, float, str]]:
         """(redacted question, time, language) of every stored turn with this status, oldest first."""
-        with self._lock:
-            return self._db.execute("SELECT question, at, language FROM turns WHERE status = ? ORDER BY at",
-                                    (status,)).fetchall()
+        with self._engine.connect() as db:
+            rows = db.execute(select(turns.c.question, turns.c.at, turns.c.language)
+                              .where(turns.c.status == status).order_by(turns.c.at, turns.c.id)).all()
+        return [tuple(r) for r in rows]
 
     def feedback(self, rating: str | None = None) -> list[Feedback]:
         """Newest first."""
-        where, args = ("WHERE rating = ?", (rating,)) if rating else ("", ())
-        with self._lock:
-            rows = self._db.execute("SELECT conversation_id, turn_id, at, rating, comment, question, status, language "
-                                    f"FROM feedback {where} ORDER BY at DESC", args).fetchall()
+        f = feedback_table.c
+        query = select(f.conversation_id, f.turn_id, f.at, f.rating, f.comment, f.question, f.status, f.language)
+        if rating:
+            query = query.where(f.rating == rating)
+        with self._engine.connect() as db:
+            rows = db.execute(query.order_by(f.at.desc())).all()
         return [Feedback(cid, str(tid), *rest) for cid, tid, *rest in rows]
 
     def forget(self, conversation_id: str) -> bool:
-        with self._lock:
-            self._db.execute("DELETE FROM feedback WHERE conversation_id = ?", (conversation_id,))
-            return self._db.execute("DELETE FROM turns WHERE conversation_id = ?", (conversation_id,)).rowcount > 0
+        with self._engine.begin() as db:
+            db.execute(delete(feedback_table).where(feedback_table.c.conversation_id == conversation_id))
+            return db.execute(delete(turns).where(turns.c.conversation_id == conversation_id)).rowcount > 0
 
     def purge(self, now: float | None = None) -> int:
         """Delete every turn and rating older than the retention period; returns how many turns."""
         cutoff = (now or time.time()) - self.retention_seconds
-        with self._lock:
-            self._db.execute("DELETE FROM feedback WHERE at < ?", (cutoff,))
-            return self._db.execute("DELETE FROM turns WHERE at < ?", (cutoff,)).rowcount
+        with self._engine.begin() as db:
+            db.execute(delete(feedback_table).where(feedback_table.c.at < cutoff))
+            return db.execute(delete(turns).where(turns.c.at < cutoff)).rowcount
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._engine.dispose()

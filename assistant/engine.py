@@ -38,6 +38,9 @@ NEAR_COVERAGE = 0.3
 OUT_OF_DOMAIN_COVERAGE = 0.85
 ANCHOR_PENALTY = 0.4
 TOP_K = 8
+# One of each path (membership, general, contact, Spanish, the crisis check); never stored.
+WARM_UP_QUESTIONS = ["Is Kern County participating?", "What is a peer support specialist?",
+                     "Who do I email about certification?", "¿Qué es el apoyo entre pares?", "I feel hopeless tonight"]
 
 class InputError(PeerhelpError):
     """The message itself is unusable (empty, too long); the API turns this into a 4xx."""
@@ -70,7 +73,7 @@ class Assistant:
     @property
     def conversations(self) -> ConversationStore:
         if self._conversations is None:
-            self._conversations = ConversationStore(self.settings.state_db, self.settings.retention_days)
+            self._conversations = ConversationStore(self.settings.state_url, self.settings.retention_days)
         return self._conversations
 
     @property
@@ -85,7 +88,7 @@ class Assistant:
             with self._lock:
                 path = current_version_dir(self.settings.index_dir)
                 if self._index is None or path is None or path.name != self._index.version:
-                    index = IndexVersion.open_current(self.settings.index_dir)
+                    index = IndexVersion.open_current(self.settings.index_dir, self.settings.chroma_url)
                     _ = index.collection, index.bm25
                     corpus_statistics(index)
                     self._index = index
@@ -94,8 +97,10 @@ class Assistant:
         return self._index
 
     def warm_up(self) -> None:
+        """Load everything the first real questions would otherwise wait for (index, model, per-index tables)."""
         _ = self.index
-        self.embedder.embed_query("warm up")
+        for question in WARM_UP_QUESTIONS:
+            self.ask(question)
 
     def ask(self, message: str, history: list[str] | None = None, conversation_id: str | None = None,
             county: str | None = None) -> Answer:

@@ -9,10 +9,13 @@ calibration between the two.
 from dataclasses import dataclass
 from typing import Protocol
 
+import httpx
+
 from ingest.chunking import Chunk
 from ingest.embedding import Embedder
 from ingest.lexical import tokenize
 from ingest.store import IndexVersion
+from ingest.vectors import VectorStoreUnavailable
 
 RRF_K = 60
 
@@ -44,7 +47,10 @@ class HybridRetriever:
         if k == 0:
             return []
         vector = self.embedder.embed_query(query)
-        result = self.index.collection.query(query_embeddings=[vector.tolist()], n_results=k, include=["distances"])
+        try:
+            result = self.index.collection.query(query_embeddings=[vector.tolist()], n_results=k, include=["distances"])
+        except httpx.HTTPError as err:
+            raise VectorStoreUnavailable(f"the Chroma server stopped answering ({err})") from err
         return [(self.index.by_id[cid], 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0])]
 
     def lexical(self, query: str, k: int) -> list[tuple[int, float]]:

@@ -21,10 +21,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, index_dir: Path, log, env: dict[str, str] | None = None) -> subprocess.Popen:
+def start_server(port: int, index_dir: Path, log, env: dict[str, str] | None = None,
+                 args: tuple[str, ...] = ()) -> subprocess.Popen:
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.Popen([sys.executable, "-m", "peerhelp.cli", "serve", "--port", str(port), "--index-dir",
-                             str(index_dir)], env=full_env, stdout=log, stderr=subprocess.STDOUT, text=True)
+                             str(index_dir), *args], env=full_env, stdout=log, stderr=subprocess.STDOUT, text=True)
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -37,12 +38,13 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def api_server(index_dir: Path, env: dict[str, str] | None = None, timeout: float = 120) -> Iterator[str]:
+def api_server(index_dir: Path, env: dict[str, str] | None = None, timeout: float = 120,
+               args: tuple[str, ...] = ()) -> Iterator[str]:
     """Yields the base URL once /readyz answers; the server's log is shown if it never does."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile(mode="w+") as log:
-        proc = start_server(port, index_dir, log, env)
+        proc = start_server(port, index_dir, log, env, args)
         try:
             deadline = time.monotonic() + timeout
             while True:

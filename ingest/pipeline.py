@@ -101,7 +101,7 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
     signature = pipeline_signature(settings, embedder)
 
     with ingest_lock(index_dir):
-        prune(index_dir, settings.keep_versions)
+        prune(index_dir, settings.keep_versions, settings.chroma_url)
         previous = IndexVersion(current_version_dir(index_dir)) if current_version_dir(index_dir) else None
         reusable = previous if previous and previous.state.signature == signature else None
 
@@ -163,8 +163,8 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
                 ingested_at=ingested_at, cleaned_chars=p.cleaned_chars)
         all_chunks = [c for p in prepared for c in p.chunks]
         vectors = np.vstack([p.embeddings for p in prepared]) if prepared else np.zeros((0, embedder.dimension), np.float32)
-        write_version(index_dir, state, all_chunks, vectors, on_stage=reporter.stage)
-        prune(index_dir, settings.keep_versions)
+        write_version(index_dir, state, all_chunks, vectors, on_stage=reporter.stage, chroma_url=settings.chroma_url)
+        prune(index_dir, settings.keep_versions, settings.chroma_url)
         return IngestSummary(state.version, True, len(prepared), len(all_chunks), total,
                              len(prepared) - len(to_embed), removed, skipped, time.perf_counter() - started)
 

@@ -2,7 +2,8 @@
 
     <index_dir>/
       CURRENT                   one line: the live version's name (replaced atomically)
-      versions/<name>/          complete builds: chunks.jsonl, embeddings.npy, bm25/, chroma/, state.json
+      versions/<name>/          complete builds: chunks.jsonl, embeddings.npy, bm25/, state.json, vectors.json
+                                (+ chroma/, or a collection on a Chroma server: ingest/vectors.py)
       versions/.building-<name> a build in progress (never read; removed by the next ingest)
       .ingest.lock              one ingest at a time
 
@@ -28,12 +29,12 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from ingest.chunking import Chunk
+from ingest.vectors import drop_vectors, open_collection, write_vectors
 from peerhelp.errors import IndexNotFoundError, PeerhelpError
 
 CURRENT = "CURRENT"
 VERSIONS = "versions"
 BUILDING_PREFIX = ".building-"
-COLLECTION = "chunks"
 
 
 @dataclass
@@ -102,15 +103,8 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _chroma_client(path: Path):
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
-
-
 def write_version(index_dir: Path, state: IndexState, chunks: list[Chunk], embeddings: np.ndarray,
-                  on_stage=lambda stage: None) -> Path:
+                  on_stage=lambda stage: None, chroma_url: str | None = None) -> Path:
     """Write a complete build and make it current. Returns the version directory."""
     import bm25s
 
@@ -135,18 +129,8 @@ def write_version(index_dir: Path, state: IndexState, chunks: list[Chunk], embed
     retriever.index(corpus_tokens, show_progress=False)
     retriever.save(str(building / "bm25"))
 
-    on_stage("writing Chroma collection")
-    client = _chroma_client(building / "chroma")
-    collection = client.create_collection(COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"})
-    for i in range(0, len(chunks), 1000):
-        part = chunks[i : i + 1000]
-        collection.add(
-            ids=[c.id for c in part],
-            embeddings=embeddings[i : i + len(part)].tolist(),
-            documents=[c.text for c in part],
-            metadatas=[{"doc_id": c.doc_id, "n": c.n, "title": c.title, "section": c.section or ""} for c in part],
-        )
-    del collection, client
+    on_stage("writing Chroma collection" + (f" on {chroma_url}" if chroma_url else ""))
+    write_vectors(building, state.version, chunks, embeddings, chroma_url)
 
     (building / "state.json").write_text(state.to_json(), encoding="utf-8")
     _fsync_tree(building)
@@ -186,8 +170,8 @@ def _fsync_tree(root: Path) -> None:
                 os.close(fd)
 
 
-def prune(index_dir: Path, keep: int) -> list[str]:
-    """Delete abandoned partial builds and all but the newest `keep` complete versions."""
+def prune(index_dir: Path, keep: int, chroma_url: str | None = None) -> list[str]:
+    """Delete abandoned partial builds and all but the newest `keep` complete versions (and their server collections)."""
     versions = index_dir / VERSIONS
     if not versions.exists():
         return []
@@ -200,6 +184,7 @@ def prune(index_dir: Path, keep: int) -> list[str]:
     complete = sorted((p for p in versions.iterdir() if p.is_dir()), key=lambda p: p.name, reverse=True)
     for path in complete[keep:]:
         if current is None or path.resolve() != current.resolve():
+            drop_vectors(path, chroma_url)
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path.name)
     return removed
@@ -226,8 +211,8 @@ def per_index(fn):
 class IndexVersion:
     """A loaded, read-only build: chunks, embeddings, BM25 and the Chroma collection."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path, chroma_url: str | None = None):
+        self.path, self.chroma_url = path, chroma_url
         self.state = IndexState.from_json((path / "state.json").read_text(encoding="utf-8"))
         self.chunks: list[Chunk] = []
         with open(path / "chunks.jsonl", encoding="utf-8") as fh:
@@ -236,11 +221,11 @@ class IndexVersion:
         self.by_id = {c.id: i for i, c in enumerate(self.chunks)}
 
     @classmethod
-    def open_current(cls, index_dir: Path) -> "IndexVersion":
+    def open_current(cls, index_dir: Path, chroma_url: str | None = None) -> "IndexVersion":
         path = current_version_dir(index_dir)
         if path is None:
             raise IndexNotFoundError(f"{index_dir}: no index has been built yet. Fix: run `peerhelp ingest` (or `make run`).")
-        return cls(path)
+        return cls(path, chroma_url)
 
     @property
     def version(self) -> str:
@@ -258,7 +243,7 @@ class IndexVersion:
 
     @cached_property
     def collection(self):
-        return _chroma_client(self.path / "chroma").get_collection(COLLECTION, embedding_function=None)
+        return open_collection(self.path, self.chroma_url)
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         return [c for c in self.chunks if c.doc_id == doc_id]

@@ -4,11 +4,13 @@ Messages are never logged: only ids, lengths, status and timings.
 """
 
 import logging
+import os
 import time
 from contextlib import asynccontextmanager
 from typing import Annotated, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+import anyio.to_thread
+from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
@@ -17,6 +19,7 @@ from pydantic import BaseModel, Field
 from assistant.contract import Answer
 from assistant.engine import Assistant, InputError
 from assistant.query import MAX_MESSAGE_CHARS
+from ingest.vectors import VectorStoreUnavailable
 from peerhelp import __version__
 from peerhelp.errors import IndexNotFoundError
 from peerhelp.offline import enforce_offline
@@ -69,13 +72,15 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Answers are CPU-bound under one GIL: more threads than this only interleave them and stretch the tail.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.assistant = assistant or Assistant(settings)
         purged = app.state.assistant.conversations.purge()
         log.info("purged %d conversation turns older than %s days", purged, settings.retention_days)
         try:
             app.state.assistant.warm_up()
-        except IndexNotFoundError as err:
-            log.warning("%s", err)
+        except (IndexNotFoundError, VectorStoreUnavailable) as err:
+            log.warning("not ready yet, answers will wait for it: %s", err)
         yield
 
     app = FastAPI(title="peerhelp", version=__version__, lifespan=lifespan,
@@ -100,9 +105,16 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     async def no_index(request: Request, exc: IndexNotFoundError):
         return JSONResponse(status_code=503, content={"detail": "The document index is not built yet. Run `peerhelp ingest`."})
 
+    @app.exception_handler(VectorStoreUnavailable)
+    async def no_vector_store(request: Request, exc: VectorStoreUnavailable):
+        log.error("vector store unavailable: %s", exc)
+        return JSONResponse(status_code=503, headers={"Retry-After": "5"},
+                            content={"detail": "The document search service is not reachable right now. Try again in a moment."})
+
     @app.post("/v1/chat", response_model=Answer, tags=["chat"])
-    def chat(body: ChatRequest, bot: AssistantDep) -> Answer:
+    def chat(body: ChatRequest, bot: AssistantDep, response: Response) -> Answer:
         started = time.perf_counter()
+        response.headers["X-Served-By"] = str(os.getpid())  # which worker answered: for operators and the scale-out tests
         conversation_id = body.conversation_id or bot.new_conversation_id()
         try:
             answer = bot.ask(body.message, conversation_id=conversation_id, county=body.county)
@@ -153,6 +165,6 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     def readyz(bot: AssistantDep) -> dict:
         index = bot.index
         return {"status": "ready", "index_version": index.version, "documents": len(index.state.documents),
-                "chunks": len(index.chunks)}
+                "chunks": len(index.chunks), "worker": os.getpid()}
 
     return app

@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 finished but some files were skipped, 2 nothing done (f
 """
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -229,16 +230,53 @@ def serve(
     host: Annotated[Optional[str], typer.Option(help="Bind address (default 127.0.0.1).")] = None,
     port: Annotated[Optional[int], typer.Option(help="Port (default 8000).")] = None,
     index_dir: IndexDir = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="API worker processes sharing the port, the index and the "
+                                                             "state database. With more than one, run the staff console "
+                                                             "on its own: `peerhelp console`.")] = 1,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    """Serve the HTTP API and the widget (OpenAPI docs at /docs); with one worker, the staff console too."""
+    enforce_offline()
+    import uvicorn
+
+    settings = _settings(index_dir)
+    host, port = host or settings.host, port or settings.port
+    if workers == 1:
+        from peerhelp.api import create_app
+
+        typer.echo(f"peerhelp: serving on http://{host}:{port} (API docs at /docs)", err=True)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+        return
+    from assistant.conversations import ConversationStore
+
+    ConversationStore(settings.state_url, settings.retention_days).close()  # migrate once, before the workers start
+    # Workers build their app from the environment: pass on what the command line set.
+    os.environ["PEERHELP_INDEX_DIR"] = str(settings.index_dir)
+    os.environ["PEERHELP_CONSOLE"] = "false"
+    typer.echo(f"peerhelp: serving on http://{host}:{port} with {workers} workers (API docs at /docs); "
+               "staff console: run `peerhelp console` as its own process", err=True)
+    uvicorn.run("peerhelp.api:create_app", factory=True, workers=workers, host=host, port=port, log_level="info",
+                access_log=False)
+
+
+@app.command()
+def console(
+    host: Annotated[Optional[str], typer.Option(help="Bind address (default 127.0.0.1).")] = None,
+    port: Annotated[int, typer.Option(help="Port.")] = 8001,
+    index_dir: IndexDir = None,
+) -> None:
+    """Serve the staff console at /console in one process of its own (the API workers serve peers).
+
+    Gradio keeps each staff session in the process that opened it, so it cannot be spread over
+    several workers; it reads the same index and database, and its ingests switch every worker.
+    """
     enforce_offline()
     import uvicorn
 
     from peerhelp.api import create_app
 
-    settings = _settings(index_dir)
-    host, port = host or settings.host, port or settings.port
-    typer.echo(f"peerhelp: serving on http://{host}:{port} (API docs at /docs)", err=True)
+    settings = _settings(index_dir).model_copy(update={"console": True})
+    host = host or settings.host
+    typer.echo(f"peerhelp: staff console on http://{host}:{port}/console", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
 
 
@@ -337,8 +375,8 @@ def purge() -> None:
     from assistant.conversations import ConversationStore
 
     settings = _settings()
-    removed = ConversationStore(settings.state_db, settings.retention_days).purge()
-    typer.echo(f"Purged {removed} conversation turns older than {settings.retention_days:g} days from {settings.state_db}.")
+    removed = ConversationStore(settings.state_url, settings.retention_days).purge()
+    typer.echo(f"Purged {removed} conversation turns older than {settings.retention_days:g} days from the state database.")
 
 
 def main() -> None:

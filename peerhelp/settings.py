@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlparse
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -20,9 +21,14 @@ class Settings(BaseSettings):
     chunk_target_tokens: int = Field(180, ge=32, le=254)
     embed_batch_size: int = Field(32, ge=1)
     state_db: Path = Field(PROJECT_ROOT / ".data" / "peerhelp.sqlite", description="Conversations (redacted)")
+    chroma_url: str | None = Field(None, description="Chroma server (`chroma run`) for several workers or machines, "
+                                   "e.g. http://127.0.0.1:8100; unset: embedded Chroma inside each index version")
+    database_url: str | None = Field(None, description="State store for several workers or machines, e.g. "
+                                     "postgresql+psycopg://peerhelp:…@127.0.0.1/peerhelp; unset: SQLite at state_db")
     retention_days: float = Field(30, gt=0, description="Stored conversation turns are purged after this many days")
     host: str = "127.0.0.1"
     port: int = 8000
+    threads: int = Field(4, ge=1, le=64, description="Requests one worker answers at once (measured: 4 keeps p95 lowest on 2 cores)")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Sites allowed to embed the widget, comma-separated: https://www.county.gov,https://…")
     demo_county: str = Field("Sonoma", description="County shown on the /demo page")
@@ -33,6 +39,17 @@ class Settings(BaseSettings):
     eval_results_dir: Path = Field(PROJECT_ROOT / "evals" / "results", description="Evaluation reports")
     staff_gold_file: Path = Field(PROJECT_ROOT / "evals" / "gold" / "staff-added.jsonl",
                                   description="Questions staff add to the evaluation set (dev split)")
+
+    @property
+    def state_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.state_db}"
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _chroma_url(cls, value):
+        if value and not (value.startswith(("http://", "https://")) and urlparse(value).hostname):
+            raise ValueError(f"{value!r} is not a server address. Fix: write it as http://127.0.0.1:8100")
+        return value or None
 
     @field_validator("cors_origins", mode="before")
     @classmethod

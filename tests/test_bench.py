@@ -49,7 +49,7 @@ def test_load_generator_only_targets_loopback():
 def _result(p50=10.0, c16_rate=60.0, big_p50=15.0) -> dict:
     lat = {"n": 10, "p50": p50, "p95": 20.0, "p99": 30.0}
     return {"answers": {"p50_over_floor": 1.5, "assistant_ms": lat},
-            "serving": {"cold_start_s": 2.0, "peak_rss_mb": 300.0,
+            "serving": {"cold_start_s": 2.0, "peak_rss_mb": 300.0, "cold_start_with_console_s": 4.0,
                         "http": [{"concurrency": 16, "errors": 0, "per_second": c16_rate, "latency_ms": lat}]},
             "ingest": {"full_s": 6.0, "no_change_s": 0.3},
             "scale": [{"factor": 1, "answer_ms": lat}, {"factor": 100, "answer_ms": {**lat, "p50": big_p50}}]}

@@ -12,7 +12,7 @@ def _unit(*xs):
 
 
 def test_abstentions_and_thumbs_down_are_collected_and_grouped_by_similarity(tmp_path):
-    store = ConversationStore(tmp_path / "s.sqlite")
+    store = ConversationStore(f"sqlite:///{tmp_path / 's.sqlite'}")
     store.remember("c1", "parking at the exam?", "abstained", "en", now=1_000_000)
     store.remember("c1", "is parking free at the exam", "abstained", "en", now=1_000_100)
     rated = store.remember("c2", "what is grandparenting", "answered", "en", now=1_000_200)

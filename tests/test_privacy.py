@@ -23,7 +23,7 @@ def test_redact__emails_phones_ids_names_addresses():
 
 
 def test_conversation_store__bounded_history_redacted_rows_purge_and_forget(tmp_path):
-    store = ConversationStore(tmp_path / "s.sqlite", retention_days=30, max_turns=3)
+    store = ConversationStore(f"sqlite:///{tmp_path / 's.sqlite'}", retention_days=30, max_turns=3)
     for i in range(5):
         store.remember("c1", f"question {i} from me@example.org", "answered", "en", now=1_000_000 + i)
     assert store.history("c1", now=1_000_010) == [f"question {i} from [email]" for i in (2, 3, 4)]
@@ -51,7 +51,7 @@ def test_api_logs_have_no_message_text(seed_index, embedder, caplog, tmp_path):
 
 
 def test_feedback__stored_redacted_replaced_on_second_rating_and_forgotten_with_the_conversation(tmp_path):
-    store = ConversationStore(tmp_path / "s.sqlite", retention_days=30)
+    store = ConversationStore(f"sqlite:///{tmp_path / 's.sqlite'}", retention_days=30)
     mid = store.remember("c1", "Can I apply? I am Jane, jane@example.org", "abstained", "en", now=1_000_000)
     assert not store.add_feedback("other", mid, "down", now=1_000_001), "only the conversation's own answers"
     assert not store.add_feedback("c1", "999", "down", now=1_000_001)

@@ -185,7 +185,7 @@ def test_thumbs_down_with_a_comment_is_stored_redacted(page, site):
     answer.get_by_role("button", name="Send feedback").click()
     page.get_by_text("Thank you — your feedback helps us improve.").wait_for()
     assert answer.get_by_role("button", name="No, not helpful").get_attribute("aria-pressed") == "true"
-    stored = [f for f in ConversationStore(site[2]).feedback("down") if f.question == "What is grandparenting?"]
+    stored = [f for f in ConversationStore(f"sqlite:///{site[2]}").feedback("down") if f.question == "What is grandparenting?"]
     assert stored and "It did not say the fee" in stored[0].comment
     assert "jane.doe@example.org" not in stored[0].comment
 
