@@ -23,7 +23,7 @@ import httpx
 
 from evals.gold import load_gold
 from evals.load import run_load
-from evals.servers import ROOT, free_port, start_server, stop_server
+from evals.servers import ROOT, ChromaServer, free_port, start_server, stop_server
 from evals.synthetic import scaled_corpus
 from evals.timing import percentiles, time_each
 from peerhelp.settings import Settings
@@ -49,11 +49,11 @@ def _env(**extra: str) -> dict[str, str]:
             "GRADIO_ANALYTICS_ENABLED": "False", **extra}
 
 
-def _ingest(corpus: Path, index: Path) -> float:
+def _ingest(corpus: Path, index: Path, **env: str) -> float:
     """Wall time of `peerhelp ingest` as a user runs it: process start, model load, everything."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "peerhelp.cli", "ingest", "--corpus-dir", str(corpus),
-                           "--index-dir", str(index)], env=_env(), capture_output=True, text=True)
+                           "--index-dir", str(index)], env=_env(**env), capture_output=True, text=True)
     if done.returncode not in (0, 1):
         raise RuntimeError(f"ingest of {corpus} failed:\n{done.stderr[-3000:]}")
     return round(time.perf_counter() - started, 2)
@@ -110,12 +110,13 @@ def bench_answers(settings: Settings) -> dict:
     return out
 
 
-def _first_answer(env: dict[str, str], index: Path, timeout: float = 120) -> tuple[float, subprocess.Popen, str]:
+def _first_answer(env: dict[str, str], index: Path, timeout: float = 120,
+                  args: tuple[str, ...] = ()) -> tuple[float, subprocess.Popen, str]:
     """Seconds from process start to the first answered chat, and the still-running server with its URL."""
     port = free_port()
     log = tempfile.TemporaryFile(mode="w+")
     started = time.perf_counter()
-    proc = start_server(port, index, log, env)
+    proc = start_server(port, index, log, env, args)
     url = f"http://127.0.0.1:{port}"
     while True:
         try:
@@ -164,6 +165,40 @@ def bench_serving(index: Path, state_db: Path, messages: list[str]) -> dict:
             "http": loads, "peak_rss_mb": max(rss)}
 
 
+def bench_scale_out(work: Path, corpus: Path, index: Path, messages: list[str]) -> list[dict]:
+    """Concurrency 16 on 1 and 2 workers, with embedded Chroma and with a Chroma server (issue "Scale-out")."""
+    chroma = ChromaServer(work / "chroma-data")
+    chroma.start()
+    try:
+        server_index = work / "server-index"
+        _ingest(corpus, server_index, PEERHELP_CHROMA_URL=chroma.url)
+        rows = []
+        for store, folder, extra in [("embedded", index, {}), ("chroma server", server_index, {"PEERHELP_CHROMA_URL": chroma.url})]:
+            for workers in (1, 2):
+                env = _env(PEERHELP_STATE_DB=str(work / f"scale-out-{workers}.sqlite"), PEERHELP_CONSOLE="false", **extra)
+                _, proc, url = _first_answer(env, folder, args=("--workers", str(workers)))
+                try:
+                    _warm_workers(url, workers)
+                    load = run_load(url, messages, 16, HTTP_PLAN[-1][1], HTTP_TIME_CAP_S)
+                finally:
+                    stop_server(proc)
+                rows.append({"vectors": store, "workers": workers, **asdict(load)})
+        return rows
+    finally:
+        chroma.stop()
+
+
+def _warm_workers(url: str, workers: int, timeout: float = 60) -> None:
+    """Each worker accepts connections only after its own warm-up: wait until every one has answered."""
+    seen: set[int] = set()
+    deadline = time.perf_counter() + timeout
+    while len(seen) < workers:
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"only {len(seen)} of {workers} workers became ready")
+        with httpx.Client(timeout=30) as fresh:  # a new connection each time, so the kernel can pick any worker
+            seen.add(fresh.get(f"{url}/readyz").json()["worker"])
+
+
 def bench_scale(work: Path, corpus_dir: Path, factors: list[int], base_index: Path) -> list[dict]:
     """Ingest time and answer latency on perturbed copies of the corpus, against ×1 on the same questions."""
     from assistant.engine import Assistant
@@ -199,6 +234,8 @@ def run_bench(settings: Settings, factors: list[int], report: Callable[[str], No
         report("serving: cold start, HTTP at concurrency " + ", ".join(str(c) for c, _ in HTTP_PLAN))
         messages = list(dict.fromkeys(q for q, h in _questions() if not h))
         result["serving"] = bench_serving(index, work / "serve.sqlite", messages)
+        report("scale-out: 1 and 2 workers, embedded Chroma and a Chroma server, concurrency 16")
+        result["scale_out"] = bench_scale_out(work, work / "base" / "corpus", index, messages)
         report("scale: " + ", ".join(f"×{f}" for f in factors) + " (perturbed copies of the corpus)")
         result["scale"] = bench_scale(work, settings.corpus_dir, factors, index)
     result["targets"] = check_targets(result)
@@ -248,6 +285,11 @@ def markdown(r: dict) -> str:
               "the embedding cache.", "",
               "| concurrency | requests | answers/s | p50 / p95 / p99 ms | errors |", "|---|---|---|---|---|"]
     lines += [f"| {h['concurrency']} | {h['requests']} | {h['per_second']} | {ms(h['latency_ms'])} | {h['errors']} |" for h in s["http"]]
+    if r.get("scale_out"):
+        lines += ["", "## Scale-out: concurrency 16, 1 vs 2 workers, embedded vs server Chroma", "",
+                  "| vectors | workers | answers/s | p50 / p95 / p99 ms | errors |", "|---|---|---|---|---|"]
+        lines += [f"| {row['vectors']} | {row['workers']} | {row['per_second']} | {ms(row['latency_ms'])} | {row['errors']} |"
+                  for row in r["scale_out"]]
     lines += ["", "## Start and memory", "",
               f"- Cold start, process start to first answer: **{s['cold_start_s']} s** (median of {s['cold_start_runs_s']}); "
               f"baseline, importing llama-index + chromadb + sentence-transformers and embedding once: {s['naive_import_and_model_s']} s "

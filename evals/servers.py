@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROMA = Path(sys.executable).parent / "chroma"
 
 
 def free_port() -> int:
@@ -60,3 +61,28 @@ def api_server(index_dir: Path, env: dict[str, str] | None = None, timeout: floa
             yield base
         finally:
             stop_server(proc)
+
+
+class ChromaServer:
+    """The chromadb package's own server (`chroma run`) on a free loopback port; stop and start it again at will."""
+
+    def __init__(self, path: Path):
+        self.path, self.port, self.proc = path, free_port(), None
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen([str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port",
+                                      str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("chroma run did not start")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)

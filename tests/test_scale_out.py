@@ -5,45 +5,18 @@ One long scenario, because each step needs the state the previous one left (slow
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from evals.servers import api_server, free_port
+from evals.servers import ChromaServer, api_server
 from ingest.adding import GivenFields, add_documents
 from ingest.pipeline import run_ingest
 from peerhelp.settings import Settings
 
 pytestmark = pytest.mark.slow
-CHROMA = Path(sys.executable).parent / "chroma"
 NEW_FACT = "The Lassen County peer café meets every second Friday at the Susanville library."
-
-
-class ChromaServer:
-    def __init__(self, path: Path):
-        self.path, self.port, self.proc = path, free_port(), None
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen([str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port",
-                                      str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError("chroma run did not start")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=20)
 
 
 @pytest.fixture
