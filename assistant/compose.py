@@ -41,14 +41,15 @@ class Citations:
         return self._keys[key]
 
 
-def with_marker(text: str, n: int) -> str:
+def with_marker(text: str, *ns: int) -> str:
     text = text.strip()
     if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
         text = text[1:-1].strip()
     text = text.rstrip(":;, ")
+    marks = "".join(f"[{n}]" for n in ns)
     if text and text[-1] in ".!?":
-        return f"{text[:-1]} [{n}]{text[-1]}"
-    return f"{text} [{n}]."
+        return f"{text[:-1]} {marks}{text[-1]}"
+    return f"{text} {marks}."
 
 
 def unit_sentence(unit: Unit) -> str:

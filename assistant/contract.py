@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 Status = Literal["answered", "abstained", "crisis"]
 Language = Literal["en", "es"]
+Mode = Literal["extractive", "llm"]
 
 
 class Citation(BaseModel):
@@ -28,3 +29,5 @@ class Answer(BaseModel):
     language: Language = "en"
     conversation_id: str | None = None
     message_id: str | None = Field(None, description="Id of this answer within its conversation, for POST /v1/feedback")
+    mode: Mode = Field("extractive", description="extractive: quoted passages; llm: a model's sentences, each verified "
+                       "against the passages it cites")

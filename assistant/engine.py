@@ -7,6 +7,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.compose import (Citations, compose_abstention, compose_answer, compose_county_list, compose_membership,
@@ -15,7 +16,10 @@ from assistant.boundaries import MESSAGES as BOUNDARY_MESSAGES
 from assistant.boundaries import check_boundaries
 from assistant.contract import Answer
 from assistant.conversations import ConversationStore
+from assistant.generation import Generation, generate
 from assistant.evidence import DATE, EMAIL, PHONE, Unit, corpus_acronyms, corpus_statistics, score_units
+from assistant.llm import ChatModel
+from assistant.llm import from_settings as llm_from_settings
 from assistant.messages import msg
 from assistant.query import (DOMAIN, MAX_MESSAGE_CHARS, Query, analyze, anchors, definition_term, number_pattern,
                              spelling_fixes)
@@ -54,13 +58,16 @@ class Trace:
     decision: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
     index_version: str | None = None
+    generation: Generation | None = None  # set when an LLM was asked
 
 
 class Assistant:
     """Usage: `Assistant(Settings()).ask("Is Kern County participating?")`."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, retriever: Retriever | None = None):
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, retriever: Retriever | None = None,
+                 llm: ChatModel | None = None):
         self.settings = settings
+        self.llm = llm or llm_from_settings(settings)
         self.embedder = embedder or get_embedder()
         self._fixed_retriever = retriever
         self._index: IndexVersion | None = None
@@ -103,19 +110,16 @@ class Assistant:
             self.ask(question)
 
     def ask(self, message: str, history: list[str] | None = None, conversation_id: str | None = None,
-            county: str | None = None) -> Answer:
-        return self.ask_with_trace(message, history, conversation_id, county)[0]
+            county: str | None = None, on_draft: Callable[[str], None] | None = None) -> Answer:
+        return self.ask_with_trace(message, history, conversation_id, county, on_draft)[0]
 
-    def ask_with_trace(self, message: str, history: list[str] | None = None,
-                       conversation_id: str | None = None, county: str | None = None) -> tuple[Answer, Trace]:
+    def ask_with_trace(self, message: str, history: list[str] | None = None, conversation_id: str | None = None,
+                       county: str | None = None, on_draft: Callable[[str], None] | None = None,
+                       use_llm: bool = True) -> tuple[Answer, Trace]:
+        """`on_draft` receives an LLM's unverified text as it streams; the returned answer is what was verified."""
         started = time.perf_counter()
         trace = Trace()
-        message = _sanitize(message)
-        if not message:
-            raise InputError("The message is empty. Fix: type a question.")
-        if len(message) > MAX_MESSAGE_CHARS:
-            raise InputError(f"The message is {len(message)} characters; the limit is {MAX_MESSAGE_CHARS}. "
-                             "Fix: ask a shorter question.")
+        message = checked_message(message)
         if conversation_id and history is None:
             history = self.conversations.history(conversation_id)
         history = list(history or [])
@@ -136,7 +140,7 @@ class Assistant:
         elif boundary is not None:
             answer = self._boundary_answer(query, index, boundary.kind, trace)
         else:
-            answer = self._answer(query, index, trace)
+            answer = self._answer(query, index, trace, history if use_llm and self.llm else None, on_draft)
             if safety.helping_others:
                 answer.answer = f"{answer.answer} {SUPPORT_NOTE[query.language]}"
                 trace.decision += "; support note: asks how to help someone else"
@@ -171,7 +175,9 @@ class Assistant:
                 citations = program.citations
         return Answer(status="crisis", answer=text, citations=citations, language=lang)
 
-    def _answer(self, query: Query, index: IndexVersion, trace: Trace) -> Answer:
+    def _answer(self, query: Query, index: IndexVersion, trace: Trace, llm_history: list[str] | None = None,
+                on_draft: Callable[[str], None] | None = None) -> Answer:
+        """`llm_history` (the conversation's earlier questions) is given when an LLM may phrase the answer."""
         cites = Citations()
         lang = query.language
         if not query.text.strip():
@@ -234,6 +240,14 @@ class Assistant:
             trace.decision = f"answered: best coverage {chosen[0].coverage:.2f}, type {query.answer_type}"
             text = compose_answer(query, chosen, ranked[:20], cites, type_re)
             trace.timings_ms["compose"] = _ms(t)
+            # Contacts come from the corpus, and disagreeing sources are shown side by side: both stay extractive.
+            if llm_history is not None and query.answer_type not in ("email", "phone") and msg(lang, "conflict") not in text:
+                generated, trace.generation = generate(self.llm, query, llm_history, [u.chunk for u in chosen + ranked],
+                                                       on_draft)
+                trace.timings_ms["llm"] = trace.generation.ms
+                trace.decision += f"; llm: {trace.generation.outcome}"
+                if generated is not None:
+                    return generated
             return Answer(status="answered", answer=text, citations=cites.items, language=lang)
 
         contact = find_contact(index, topic)
@@ -306,9 +320,15 @@ def _mostly_unsupported_script(message: str) -> bool:
     return latin / len(letters) < 0.5
 
 
-def _sanitize(message: str) -> str:
-    message = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", message or "")
-    return " ".join(message.split())
+def checked_message(message: str) -> str:
+    """The message with control characters and runs of whitespace collapsed; InputError if unusable."""
+    message = " ".join(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", message or "").split())
+    if not message:
+        raise InputError("The message is empty. Fix: type a question.")
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise InputError(f"The message is {len(message)} characters; the limit is {MAX_MESSAGE_CHARS}. "
+                         "Fix: ask a shorter question.")
+    return message
 
 
 def _ms(since: float) -> float:

@@ -23,7 +23,7 @@ DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Septe
                   r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|"
                   r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?")
-_SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][)\"']))\s+(?=[\"'(]?[A-Z0-9])")
+_SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][)\"']))\s+(?=[\"'(¿¡]?[A-Z0-9ÁÉÍÓÚÑ])")
 _ABBREVIATIONS = {"p.m", "a.m", "no", "dec", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
                   "st", "ste", "e.g", "i.e", "vs", "inc", "dr", "mr", "ms", "mrs", "u.s", "d.c", "ph.d", "et al", "al",
                   "co", "dept", "approx", "pt", "gov", "calif", "sen", "rep", "jr", "sr", "fig", "vol", "nos"}

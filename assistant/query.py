@@ -62,6 +62,7 @@ class Query:
     injection: bool = False
     follow_up: bool = False
     focus: str = ""  # the newest message in corpus English: its terms weigh more than the history's
+    cleaned: str = ""  # the newest message in its own language, injection removed, "my county" named
 
 
 _AMBIGUOUS = {"Orange", "Lake", "Kings", "Glenn", "Mono", "Trinity", "Sierra", "Imperial", "Nevada", "Sutter", "Yuba"}
@@ -212,7 +213,8 @@ def analyze(message: str, history: list[str], home_county: str | None = None) ->
             if not counties:
                 counties = find_counties(previous) if kind in ("membership",) else []
     return Query(original=message, language=language, text=text.strip(), answer_type=kind, counties=counties,
-                 injection=injected, follow_up=follow_up, focus=english)
+                 injection=injected, follow_up=follow_up, focus=english,
+                 cleaned=cleaned)
 
 
 def spelling_fixes(words: list[str], vocabulary: Vocabulary) -> dict[str, str]:

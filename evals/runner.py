@@ -24,13 +24,15 @@ REFERRAL_MARKERS = {"calmhsa": ["peercertification@calmhsa.org"], "dhcs": ["peer
 
 
 class AssistantSystem:
-    name = "assistant"
+    """The assistant as users get it: extractive, or (`use_llm`) phrased by the configured LLM and verified."""
 
-    def __init__(self, assistant: Assistant):
+    def __init__(self, assistant: Assistant, use_llm: bool = False):
         self.assistant = assistant
+        self.use_llm = use_llm
+        self.name = "assistant-llm" if use_llm else "assistant"
 
     def run(self, question: str, history: list[str]) -> tuple[Answer, list[Ranked]]:
-        answer, trace = self.assistant.ask_with_trace(question, history)
+        answer, trace = self.assistant.ask_with_trace(question, history, use_llm=self.use_llm)
         return answer, [Ranked(h.chunk.doc_id, h.chunk.text) for h in trace.hits[:10]]
 
 
@@ -44,6 +46,7 @@ class ItemResult:
     status: str
     answer: str
     citations: list[dict]
+    mode: str = "extractive"
     gold_rank: int | None = None
     facts: list[bool] = field(default_factory=list)
     invented: list[str] = field(default_factory=list)
@@ -94,7 +97,7 @@ def evaluate_item(system, item: GoldItem) -> ItemResult:
     seconds = time.perf_counter() - started
     result = ItemResult(
         id=item.id, category=item.category, language=item.language, question=item.question,
-        expected_status=item.expected_status, status=answer.status, answer=answer.answer,
+        expected_status=item.expected_status, status=answer.status, answer=answer.answer, mode=answer.mode,
         citations=[c.model_dump(include={"n", "document", "section", "quote"}) for c in answer.citations],
         gold_rank=gold_rank(item, ranked) if item.gold else None,
         facts=facts_found(answer.answer, item.facts) if item.expected_status == "answered" else [],
@@ -158,6 +161,7 @@ def summarize(results: list[ItemResult], items: dict[str, GoldItem]) -> dict:
         "forbidden_leaks": sum(bool(r.forbidden_found) for r in results),
         "reading_grade_mean": _mean(grades),
         "seconds_per_item_mean": _mean([r.seconds for r in results]),
+        "llm_answer_share": _ratio(sum(r.mode == "llm" for r in answered), len(answered)),
     }
 
 
@@ -175,7 +179,7 @@ def run_eval(settings: Settings, split: str = "test", baselines: bool = True, em
     if not items:
         raise ValueError(f"no gold items in split '{split}'")
     assistant = assistant or Assistant(settings, embedder=embedder)
-    systems = [AssistantSystem(assistant)]
+    systems = [AssistantSystem(assistant)] + ([AssistantSystem(assistant, use_llm=True)] if assistant.llm else [])
     if baselines:
         systems += [LlamaIndexBaseline(settings, assistant.embedder), BM25Baseline(assistant.index)]
     by_id = {i.id: i for i in items}
@@ -212,7 +216,7 @@ SUMMARY_ROWS = ["status_accuracy", "recall_at_5", "mrr_at_10", "fact_recall", "f
                 "citation_precision", "invented_facts", "grounded_answer_share", "abstention_precision",
                 "abstention_recall", "referral_accuracy", "crisis_recall", "crisis_false_alarm_rate",
                 "spanish_recall_at_5", "english_twin_recall_at_5", "spanish_parity_gap", "forbidden_leaks",
-                "answer_words_mean", "answer_words_max", "reading_grade_mean", "seconds_per_item_mean"]
+                "answer_words_mean", "answer_words_max", "reading_grade_mean", "seconds_per_item_mean", "llm_answer_share"]
 
 
 def markdown_report(report: dict, gate_failures: list[str]) -> str:

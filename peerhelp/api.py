@@ -3,21 +3,25 @@
 Messages are never logged: only ids, lengths, status and timings.
 """
 
+import json
 import logging
+import math
 import os
 import time
 from contextlib import asynccontextmanager
 from typing import Annotated, Literal
 
+import anyio
+import anyio.from_thread
 import anyio.to_thread
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from assistant.contract import Answer
-from assistant.engine import Assistant, InputError
+from assistant.engine import Assistant, InputError, checked_message
 from assistant.query import MAX_MESSAGE_CHARS
 from ingest.vectors import VectorStoreUnavailable
 from peerhelp import __version__
@@ -120,9 +124,57 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             answer = bot.ask(body.message, conversation_id=conversation_id, county=body.county)
         except InputError as err:
             raise HTTPException(status_code=422, detail=str(err)) from err
-        log.info("chat conversation=%s chars=%d status=%s citations=%d ms=%.1f", conversation_id, len(body.message),
-                 answer.status, len(answer.citations), (time.perf_counter() - started) * 1000)
+        _log_answer(conversation_id, body.message, answer, started)
         return answer
+
+    @app.post("/v1/chat/stream", tags=["chat"], response_class=StreamingResponse, responses={200: {
+        "content": {"text/event-stream": {}},
+        "description": "Server-sent events. `draft` {\"text\": …}: an LLM's unverified text as it is written (LLM mode "
+                       "only; show it as a draft). `answer`: the verified answer, the same contract as POST /v1/chat; "
+                       "replace the draft with it. `error` {\"status\", \"detail\"}: the answer failed."}})
+    async def chat_stream(body: ChatRequest, request: Request) -> StreamingResponse:
+        """The same answer as POST /v1/chat, with the LLM's draft streamed while it is written."""
+        bot: Assistant = request.app.state.assistant
+        try:
+            checked_message(body.message)
+        except InputError as err:
+            raise HTTPException(status_code=422, detail=str(err)) from err
+        conversation_id = body.conversation_id or bot.new_conversation_id()
+        started = time.perf_counter()
+        send, receive = anyio.create_memory_object_stream[tuple[str, dict]](math.inf)
+
+        def draft(text: str) -> None:
+            try:
+                anyio.from_thread.run_sync(send.send_nowait, ("draft", {"text": text}))
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                pass  # the client left; the answer is still completed and remembered
+
+        async def produce() -> None:
+            async with send:
+                try:
+                    answer = await anyio.to_thread.run_sync(
+                        lambda: bot.ask(body.message, conversation_id=conversation_id, county=body.county, on_draft=draft))
+                    _log_answer(conversation_id, body.message, answer, started)
+                    await send.send(("answer", answer.model_dump()))
+                except VectorStoreUnavailable as err:
+                    log.error("vector store unavailable: %s", err)
+                    await send.send(("error", {"status": 503, "detail": "The document search service is not reachable "
+                                                                        "right now. Try again in a moment."}))
+                except IndexNotFoundError:
+                    await send.send(("error", {"status": 503, "detail": "The document index is not built yet."}))
+                except Exception:
+                    log.exception("chat stream failed conversation=%s", conversation_id)
+                    await send.send(("error", {"status": 500, "detail": "Something went wrong. Try again."}))
+
+        async def events():
+            async with anyio.create_task_group() as group:
+                group.start_soon(produce)
+                async with receive:
+                    async for kind, data in receive:
+                        yield f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "X-Served-By": str(os.getpid())})
 
     @app.delete("/v1/conversations/{conversation_id}", status_code=204, tags=["chat"])
     def forget(conversation_id: str, bot: AssistantDep) -> None:
@@ -168,3 +220,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                 "chunks": len(index.chunks), "worker": os.getpid()}
 
     return app
+
+
+def _log_answer(conversation_id: str, message: str, answer: Answer, started: float) -> None:
+    log.info("chat conversation=%s chars=%d status=%s mode=%s citations=%d ms=%.1f", conversation_id, len(message),
+             answer.status, answer.mode, len(answer.citations), (time.perf_counter() - started) * 1000)

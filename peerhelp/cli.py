@@ -307,10 +307,12 @@ def eval_(
         _fail(err)
     failures = check_gate(report) if split == "test" else []  # the floors were measured on the test split
     folder = write_report(report, failures)
-    summary = report["systems"]["assistant"]["summary"]
+    shown = [name for name in ("assistant", "assistant-llm") if name in report["systems"]]
+    typer.echo(f"{'':>22}  " + "  ".join(f"{name:>13}" for name in shown))
     for key in ("items", "status_accuracy", "recall_at_5", "fact_recall", "citation_recall", "invented_facts",
-                "abstention_precision", "abstention_recall", "crisis_recall", "spanish_parity_gap"):
-        typer.echo(f"{key:>22}: {summary.get(key)}")
+                "abstention_precision", "abstention_recall", "crisis_recall", "spanish_parity_gap", "llm_answer_share"):
+        values = [report["systems"][name]["summary"].get(key) for name in shown]
+        typer.echo(f"{key:>22}: " + "  ".join(f"{str(v):>13}" for v in values))
     typer.echo(f"Report: {folder / 'report.md'}")
     if failures:
         typer.secho("Gate failed: " + "; ".join(failures), fg=typer.colors.RED, err=True)

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     console_user: str = "staff"
     console_password: SecretStr | None = Field(None, description="Staff login; unset in development: a one-run password is logged")
     eval_results_dir: Path = Field(PROJECT_ROOT / "evals" / "results", description="Evaluation reports")
+    llm_base_url: str | None = Field(None, description="An OpenAI-compatible server for more fluent answers, e.g. "
+                                     "http://127.0.0.1:8080/v1 (llama.cpp, vLLM, Ollama); unset: extractive answers only")
+    llm_model: str = Field("", description="The model name that server serves (required with llm_base_url)")
+    llm_api_key: SecretStr | None = Field(None, description="Sent only to llm_base_url; local servers need none")
+    llm_timeout_s: float = Field(20.0, gt=0, le=300, description="Longest wait for a whole LLM reply; then the extractive answer")
+    llm_max_tokens: int = Field(400, ge=50, le=4000)
     staff_gold_file: Path = Field(PROJECT_ROOT / "evals" / "gold" / "staff-added.jsonl",
                                   description="Questions staff add to the evaluation set (dev split)")
 
@@ -44,12 +50,20 @@ class Settings(BaseSettings):
     def state_url(self) -> str:
         return self.database_url or f"sqlite:///{self.state_db}"
 
-    @field_validator("chroma_url")
+    @field_validator("chroma_url", "llm_base_url")
     @classmethod
-    def _chroma_url(cls, value):
+    def _server_url(cls, value, info):
+        example = "http://127.0.0.1:8100" if info.field_name == "chroma_url" else "http://127.0.0.1:8080/v1"
         if value and not (value.startswith(("http://", "https://")) and urlparse(value).hostname):
-            raise ValueError(f"{value!r} is not a server address. Fix: write it as http://127.0.0.1:8100")
-        return value or None
+            raise ValueError(f"{value!r} is not a server address. Fix: write it as {example}")
+        return value.rstrip("/") if value else None
+
+    @model_validator(mode="after")
+    def _llm_model_named(self):
+        if self.llm_base_url and not self.llm_model.strip():
+            raise ValueError("PEERHELP_LLM_BASE_URL is set but PEERHELP_LLM_MODEL is not. "
+                             f"Fix: set it to a model the server lists at {self.llm_base_url}/models")
+        return self
 
     @field_validator("cors_origins", mode="before")
     @classmethod

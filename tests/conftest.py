@@ -93,3 +93,13 @@ def seed_index(tmp_path_factory, embedder) -> Path:
 
 def seed_text(name: str) -> str:
     return (SEED_CORPUS / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def llm_server():
+    """A scripted OpenAI-compatible server on loopback (tests/scripted_llm.py); base URL without /v1."""
+    from evals.servers import free_port
+    from tests.scripted_llm import scripted_server
+
+    with scripted_server(free_port()) as url:
+        yield url

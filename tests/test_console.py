@@ -63,16 +63,17 @@ def test_production_without_password_keeps_the_console_off(tmp_path):
 
 
 def test_ask_and_inspect_shows_the_trace(client):
-    peer, trace, decision, language, crisis, timings = client.predict("Is Kern County participating?", "", "", api_name="/ask")
+    peer, trace, decision, language, crisis, timings, llm = client.predict("Is Kern County participating?", "", "", api_name="/ask")
     assert peer.startswith("Yes. Kern") and "**Sources**" in peer
     table = rows(trace)
     assert table and {"[1]", "[2]"} <= {r[-1] for r in table}, "cited chunks are marked"
     assert any(r[4] is not None for r in table) and any(r[5] is not None for r in table), "BM25 and dense ranks"
     assert decision.startswith("answered: membership") and language == "en" and crisis == "no crisis signal"
     assert {"retrieve", "compose", "total"} <= set(json.loads(timings))
-    peer, _, decision, _, crisis, _ = client.predict("I can't go on, I want to die", "", "", api_name="/ask")
+    assert llm.startswith("No LLM was asked")
+    peer, _, decision, _, crisis, _, _ = client.predict("I can't go on, I want to die", "", "", api_name="/ask")
     assert "988" in peer and crisis.startswith("crisis") and decision.startswith("crisis")
-    _, _, decision, language, _, _ = client.predict("¿Cuánto cuesta el estacionamiento en Fresno?", "", "", api_name="/ask")
+    _, _, decision, language, _, _, _ = client.predict("¿Cuánto cuesta el estacionamiento en Fresno?", "", "", api_name="/ask")
     assert decision.startswith("abstained") and language == "es"
 
 

@@ -133,7 +133,7 @@ def ask(pg, question, n=1):
     box = pg.get_by_role("textbox", name="Your question")
     box.fill(question)
     box.press("Enter")
-    answers = pg.locator("li.msg.bot:not(.thinking)")
+    answers = pg.locator("li.msg.bot:not(.thinking):not(.draft)")
     answers.nth(n - 1).wait_for(timeout=60_000)
     return answers.nth(n - 1)
 
@@ -243,8 +243,9 @@ def test_hostile_server_text_and_javascript_urls_are_inert(page):
     forged = {"status": "answered", "answer": f"Forged {payload} [1]", "language": "en", "conversation_id": "c1",
               "message_id": "1", "citations": [{"n": 1, "document": "d", "title": payload, "section": payload,
                                                 "url": "javascript:window.__xss=7", "date": payload, "quote": payload}]}
-    page.route("**/v1/chat", lambda route: route.fulfill(status=200, content_type="application/json",
-                                                         headers={"Access-Control-Allow-Origin": "*"}, body=json.dumps(forged)))
+    stream = f"event: draft\ndata: {json.dumps({'text': payload})}\n\nevent: answer\ndata: {json.dumps(forged)}\n\n"
+    page.route("**/v1/chat/stream", lambda route: route.fulfill(status=200, content_type="text/event-stream",
+                                                                headers={"Access-Control-Allow-Origin": "*"}, body=stream))
     open_panel(page)
     answer = ask(page, "anything")
     answer.locator("button.cite").click()
@@ -321,7 +322,7 @@ def test_conversation_survives_navigation_in_session_storage_and_clears(page, si
 def test_starter_question_is_asked_with_one_click(page):
     open_panel(page)
     page.get_by_role("button", name="Is Sonoma County participating?").click()
-    answer = page.locator("li.msg.bot:not(.thinking)").first
+    answer = page.locator("li.msg.bot:not(.thinking):not(.draft)").first
     answer.wait_for(timeout=60_000)
     assert "Sonoma" in answer.inner_text()
 
@@ -363,3 +364,36 @@ def test_axe_finds_no_serious_violations_and_screenshots(browser, site, viewport
     context.close()
     assert not violations, violations
     assert (ARTIFACTS / f"{name}-answers.png").stat().st_size > 10_000
+
+
+def test_llm_draft_streams_then_the_verified_answer_replaces_it(browser, llm_server, seed_index, tmp_path):
+    from tests.scripted_llm import script
+
+    env = {"PEERHELP_LLM_BASE_URL": f"{llm_server}/v1", "PEERHELP_LLM_MODEL": "scripted", "PEERHELP_LLM_TIMEOUT_S": "30",
+           "PEERHELP_STATE_DB": str(tmp_path / "state.sqlite")}
+    draft = ("Yes, CalMHSA offers a Spanish version of the certification exam [1]. The Spanish exam costs $150 [1]. "
+             "To take it in Spanish, pick the \"Spanish\" option when you schedule the exam [1].")
+    with api_server(seed_index, env=env) as api:
+        script(llm_server, {"text": draft, "chunk_delay": 0.15})
+        context = browser.new_context(viewport=PHONE)
+        pg = context.new_page()
+        pg.goto(f"{api}/demo")
+        open_panel(pg)
+        box = pg.get_by_role("textbox", name="Your question")
+        box.fill("Is the certification exam available in Spanish?")
+        box.press("Enter")
+        streaming = pg.locator("li.msg.bot.draft")
+        streaming.wait_for(timeout=30_000)
+        assert "checking each sentence" in streaming.inner_text()
+        pg.wait_for_function("() => document.querySelector('peerhelp-widget').shadowRoot"
+                             ".querySelector('li.draft p').textContent.includes('$150')", timeout=30_000)
+        assert "[1]" not in streaming.locator("p").inner_text()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / "llm-draft-phone.png"))
+        final = pg.locator("li.msg.bot:not(.thinking):not(.draft)").first
+        final.wait_for(timeout=30_000)
+        assert pg.locator("li.msg.bot.draft").count() == 0
+        text = final.inner_text()
+        assert "Spanish version of the certification exam" in text and "$150" not in text
+        assert final.locator("button.cite").count() >= 1
+        context.close()

@@ -111,10 +111,10 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
         try:
             answer, trace = bot.ask_with_trace(question, history=earlier, county=county.strip() or None)
         except InputError as err:
-            return f"**Not asked:** {err}", [], "", "", "", "{}"
+            return f"**Not asked:** {err}", [], "", "", "", "{}", ""
         seen = inspect(answer, trace)
         return (peer_view(answer), seen.rows, f"{answer.status}: {seen.decision}", seen.language, seen.crisis,
-                json.dumps({"index_version": seen.index_version, **seen.timings_ms}, indent=1))
+                json.dumps({"index_version": seen.index_version, **seen.timings_ms}, indent=1), seen.llm)
 
     # --- Documents
     def show_document(doc_id: str):
@@ -232,9 +232,10 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
                 crisis = gr.Textbox(label="Crisis check")
             trace_table = gr.Dataframe(headers=TRACE_COLUMNS, label="Retrieved chunks", wrap=True)
             timings = gr.Code(label="Latency per stage (ms, cumulative)", language="json")
-            ask_btn.click(ask_and_inspect, [question, history, county], [peer, trace_table, decision, language, crisis, timings],
-                          api_name="ask")
-            question.submit(ask_and_inspect, [question, history, county], [peer, trace_table, decision, language, crisis, timings])
+            llm_check = gr.Textbox(label="LLM draft, checked sentence by sentence", lines=3)
+            outputs = [peer, trace_table, decision, language, crisis, timings, llm_check]
+            ask_btn.click(ask_and_inspect, [question, history, county], outputs, api_name="ask")
+            question.submit(ask_and_inspect, [question, history, county], outputs)
 
         with gr.Tab("Documents"):
             docs = gr.Dataframe(headers=DOC_COLUMNS, label="Documents (manifest and index)", wrap=True)

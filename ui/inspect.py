@@ -17,6 +17,7 @@ class Inspection:
     crisis: str
     timings_ms: dict[str, float]
     index_version: str | None
+    llm: str = ""  # the LLM's draft, sentence by sentence: kept, or dropped and why
 
 
 def inspect(answer: Answer, trace: Trace) -> Inspection:
@@ -29,7 +30,17 @@ def inspect(answer: Answer, trace: Trace) -> Inspection:
     why = trace.decision or {"answered": "answered from the cited passages", "abstained": "nothing relevant retrieved"}.get(
         answer.status, "")
     return Inspection(rows=rows, decision=why, language=answer.language, crisis=crisis,
-                      timings_ms={k: round(v, 1) for k, v in trace.timings_ms.items()}, index_version=trace.index_version)
+                      timings_ms={k: round(v, 1) for k, v in trace.timings_ms.items()}, index_version=trace.index_version,
+                      llm=_generation_report(trace))
+
+
+def _generation_report(trace: Trace) -> str:
+    g = trace.generation
+    if g is None:
+        return "No LLM was asked (none configured, or this answer is never phrased by one)."
+    lines = [f"{g.model}: {g.outcome} ({g.ms:.0f} ms)"]
+    lines += [f"kept     {c.text}" if c.kept else f"dropped  {c.text}  ← {c.reason}" for c in g.checks]
+    return "\n".join(lines)
 
 
 def peer_view(answer: Answer) -> str:

@@ -26,6 +26,7 @@
       input: "Your question", placeholder: "Type your question…", send: "Send",
       hint: "Enter to send · Shift+Enter for a new line",
       thinking: "Looking in the documents…", you: "You said", bot: "Assistant",
+      draft: "Draft — checking each sentence against the documents…",
       starters: "You can ask, for example:",
       starterList: [
         county ? `Is ${county} County participating?` : "Which counties are participating?",
@@ -54,6 +55,7 @@
       input: "Su pregunta", placeholder: "Escriba su pregunta…", send: "Enviar",
       hint: "Enter para enviar · Mayús+Enter para una línea nueva",
       thinking: "Buscando en los documentos…", you: "Usted dijo", bot: "Asistente",
+      draft: "Borrador — comprobando cada frase con los documentos…",
       starters: "Puede preguntar, por ejemplo:",
       starterList: [
         county ? `¿Participa el condado de ${county}?` : "¿Qué condados participan?",
@@ -158,6 +160,7 @@ a{color:var(--ink)}
 .starters p{margin:0 0 6px;font-size:14.4px}
 .starters ul{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:6px}
 .starters button{width:100%;text-align:left;background:#fff;border:1px solid var(--ink);color:var(--ink);border-radius:10px;padding:8px 10px;cursor:pointer}
+.draft p{color:#555;font-style:italic}
 .thinking .dots::after{content:"…";display:inline-block;animation:dots 1.2s steps(4) infinite;width:1.2em;overflow:hidden;vertical-align:bottom}
 @keyframes dots{from{width:0}to{width:1.2em}}
 .composer{border-top:1px solid #ddd;padding:8px 10px;display:grid;grid-template-columns:1fr auto;gap:6px 8px;align-items:end}
@@ -437,18 +440,12 @@ mark{background:#fff0a8;color:#111}
     log.scrollTop = log.scrollHeight;
     live.textContent = t("thinking");
     let answer;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 45000);
     try {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 30000);
-      const r = await fetch(api + "/v1/chat", {
-        method: "POST", headers: { "Content-Type": "application/json" }, credentials: "omit", signal: controller.signal,
-        body: JSON.stringify({ message, conversation_id: state.cid, county: county || null }),
-      });
-      clearTimeout(timer);
-      const body = await r.json().catch(() => null);
-      if (r.ok && body && typeof body.answer === "string") answer = body;
-      else if (r.status === 422 && body && typeof body.detail === "string") answer = { status: "error", answer: body.detail };
+      answer = await ask(message, controller.signal, (draft) => showDraft(waiting, draft));
     } catch { /* shown as the error below */ }
+    clearTimeout(timer);
     answer = answer || { status: "error", answer: t("error") };
     answer.citations = Array.isArray(answer.citations) ? answer.citations : [];
     if (answer.conversation_id) state.cid = answer.conversation_id;
@@ -461,6 +458,43 @@ mark{background:#fff0a8;color:#111}
     const spoken = answer.answer.replace(/\[\d+\]/g, "");
     if (answer.status === "crisis") alertLive.textContent = `${t("crisisTitle")} ${spoken}`;
     else live.textContent = `${t("newAnswer")} ${answer.status === "abstained" ? t("notFound") + ". " : ""}${spoken}`;
+  }
+
+  /* POST /v1/chat/stream: `draft` events carry an LLM's unverified text, `answer` the verified answer that replaces it. */
+  async function ask(message, signal, onDraft) {
+    const r = await fetch(api + "/v1/chat/stream", {
+      method: "POST", headers: { "Content-Type": "application/json" }, credentials: "omit", signal,
+      body: JSON.stringify({ message, conversation_id: state.cid, county: county || null }),
+    });
+    if (!r.ok) {
+      const body = await r.json().catch(() => null);
+      return r.status === 422 && body && typeof body.detail === "string" ? { status: "error", answer: body.detail } : null;
+    }
+    const reader = r.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "", draft = "", answer = null;
+    for (;;) {
+      const { value, done } = await reader.read();
+      buffer += decoder.decode(value || new Uint8Array(), { stream: !done });
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const kind = (/^event: (.*)$/m.exec(block) || [])[1];
+        let data = null;
+        try { data = JSON.parse((/^data: (.*)$/m.exec(block) || [])[1]); } catch { continue; }
+        if (kind === "draft" && data && typeof data.text === "string") onDraft(draft += data.text);
+        else if (kind === "answer" && data && typeof data.answer === "string") answer = data;
+        else if (kind === "error" && data && typeof data.detail === "string") answer = { status: "error", answer: data.detail };
+      }
+      if (done) return answer;
+    }
+  }
+
+  function showDraft(waiting, text) {
+    waiting.className = "msg bot draft";
+    waiting.replaceChildren(h("span", { class: "badge" }, t("draft")), h("p", {}, text.replace(/\s*\[\d+(?:,\s*\d+)*\]/g, "")));
+    log.scrollTop = log.scrollHeight;
   }
 
   function fit() {

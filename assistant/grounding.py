@@ -1,0 +1,143 @@
+"""Verification of an LLM draft against the passages it was given, sentence by sentence.
+
+A sentence reaches the user only if it cites passages that exist, every number, date, email and
+phone in it sits in those passages, its content words mostly come from them, and a negation in
+it is matched by one in the passage. Each kept sentence is re-cited with the exact sentences of
+the passage that hold it, so its quote is as short and checkable as an extractive one.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.evidence import EMAIL, NUMBER, PHONE, Unit, sentence_spans, split_units
+from assistant.language import strip_accents, to_english_query
+from ingest.chunking import Chunk
+from ingest.lexical import tokenize
+
+MIN_OVERLAP = 0.6  # the evaluation's bar for a supported sentence (evals/checks.py SUPPORT_OVERLAP)
+MIN_KEPT_SHARE = 0.5  # below this share of sentences kept, the extractive answer is better
+MAX_SUPPORT_UNITS = 4
+MARKERS = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+_MARKER_BEFORE_STOP = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_NEGATION = re.compile(r"\b(not|no|never|cannot|none|nor|without|nunca|ningun[oa]?|ni|sin|tampoco)\b|n't\b", re.IGNORECASE)
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split())}
+_NUMBER_WORDS |= {w: str(i) for i, w in enumerate(
+    "cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciseis diecisiete "
+    "dieciocho diecinueve veinte".split())}
+_NUMBER_WORDS |= {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "hundred": "100", "thousand": "1000",
+                  "treinta": "30", "cuarenta": "40", "cincuenta": "50", "cien": "100", "mil": "1000"}
+_QUIET_NUMBER_WORDS = {"one", "uno", "una"}  # "one of the…", "one way": too common to read as a figure
+
+
+@dataclass
+class Passage:
+    n: int
+    chunk: Chunk
+    units: list[Unit] = field(default_factory=list)
+    context: set[str] = field(default_factory=set)  # title and section tokens: they name what a record is
+
+    @classmethod
+    def of(cls, n: int, chunk: Chunk) -> "Passage":
+        units = split_units(chunk)
+        for u in units:
+            u.tokens = set(tokenize(u.text))
+        return cls(n, chunk, units, set(tokenize(f"{chunk.title} {chunk.section or ''}")))
+
+
+@dataclass
+class Checked:
+    text: str  # the sentence without its markers
+    item: bool  # it was a list item in the draft
+    kept: bool
+    reason: str = ""
+    support: list[Unit] = field(default_factory=list)
+
+
+def split_draft(draft: str) -> list[tuple[str, bool]]:
+    """Sentences of the draft, each with its markers, and whether it was a list item."""
+    draft = _MARKER_BEFORE_STOP.sub(lambda m: f"{m.group(2)}{m.group(1)}", draft)
+    out: list[tuple[str, bool]] = []
+    for line in draft.splitlines():
+        item = bool(_BULLET.match(line))
+        line = _BULLET.sub("", line).strip()
+        for s, e in sentence_spans(line):
+            out.append((line[s:e].strip(), item))
+    return out
+
+
+def markers(sentence: str) -> list[int]:
+    return [int(n) for group in MARKERS.findall(sentence) for n in re.split(r"\s*,\s*", group)]
+
+
+def figures(text: str) -> list[str]:
+    """Every number, date part, email and phone, normalized: none may appear unless a passage holds it."""
+    found = [e.lower() for e in EMAIL.findall(text)]
+    rest = EMAIL.sub(" ", text)
+    found += [re.sub(r"\D", "", p)[-10:] for p in PHONE.findall(rest)]
+    rest = PHONE.sub(" ", rest)
+    found += [_number(n) for n in NUMBER.findall(rest) if _number(n)]
+    words = re.findall(r"[a-záéíóúñ]+", text.lower())
+    found += [_NUMBER_WORDS[strip_accents(w)] for w in words
+              if strip_accents(w) in _NUMBER_WORDS and w not in _QUIET_NUMBER_WORDS]
+    return found
+
+
+def _number(raw: str) -> str:
+    digits = raw.strip("$%").replace(",", "")
+    return digits.rstrip(".").removesuffix(".0").removesuffix(".00")
+
+
+def _holds(unit: Unit, fact: str) -> bool:
+    return fact in figures(unit.text)
+
+
+def content_tokens(sentence: str, language: str) -> set[str]:
+    return set(tokenize(strip_accents(to_english_query(sentence)) if language == "es" else sentence))
+
+
+def check(sentence: str, item: bool, passages: dict[int, Passage], language: str) -> Checked:
+    cited = markers(sentence)
+    text = MARKERS.sub("", sentence).strip()
+    if not cited:
+        return Checked(text, item, False, "no citation")
+    unknown = [n for n in cited if n not in passages]
+    if unknown:
+        return Checked(text, item, False, f"cites [{unknown[0]}], which was not given")
+    units = [u for n in dict.fromkeys(cited) for u in passages[n].units]
+    support: list[Unit] = []
+    for fact in dict.fromkeys(figures(text)):
+        holder = next((u for u in units if _holds(u, fact)), None)
+        if holder is None:
+            return Checked(text, item, False, f"'{fact}' is not in the cited passages")
+        if holder not in support:
+            support.append(holder)
+    need = content_tokens(text, language)
+    if not need:
+        return Checked(text, item, False, "nothing checkable in it")
+    covered = set().union(*(passages[n].context for n in cited)) | {t for u in support for t in u.tokens}
+    while len(support) < MAX_SUPPORT_UNITS:
+        best = max(units, key=lambda u: len((need - covered) & u.tokens), default=None)
+        if best is None or not (need - covered) & best.tokens:
+            break
+        support.append(best)
+        covered |= best.tokens
+    overlap = len(need & covered) / len(need)
+    if overlap < MIN_OVERLAP or (language == "es" and len(need & covered) < 2):
+        return Checked(text, item, False, f"only {overlap:.0%} of its words are in the cited passages")
+    if not support:
+        return Checked(text, item, False, "no sentence of the cited passages holds it")
+    if _NEGATION.search(text) and not any(_NEGATION.search(passages[n].chunk.text) for n in cited):
+        return Checked(text, item, False, "it negates what the cited passages say")
+    return Checked(text, item, True, support=support)
+
+
+def verify(draft: str, passages: dict[int, Passage], language: str) -> list[Checked]:
+    return [check(sentence, item, passages, language) for sentence, item in split_draft(draft)]
+
+
+def acceptable(checked: list[Checked]) -> bool:
+    kept = sum(c.kept for c in checked)
+    return kept > 0 and kept >= MIN_KEPT_SHARE * len(checked)
