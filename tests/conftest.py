@@ -4,6 +4,7 @@ import os
 import shutil
 import socket
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,34 @@ def llm_server():
 
     with scripted_server(free_port()) as url:
         yield url
+
+
+POSTGRES = os.environ.get("PEERHELP_TEST_DATABASE_URL")
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh schema on the test PostgreSQL. `.ci/run` starts Debian's server and sets PEERHELP_TEST_DATABASE_URL
+    (and PEERHELP_REQUIRE_POSTGRES=1, so a missing server fails CI instead of skipping)."""
+    from sqlalchemy import create_engine, text
+
+    if not POSTGRES:
+        if os.environ.get("PEERHELP_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PEERHELP_REQUIRE_POSTGRES=1 but PEERHELP_TEST_DATABASE_URL is not set")
+        pytest.skip("no PostgreSQL: set PEERHELP_TEST_DATABASE_URL (see .ci/run)")
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES)
+    with admin.begin() as db:
+        db.execute(text(f"CREATE SCHEMA {schema}"))
+    yield f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
+    with admin.begin() as db:
+        db.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """The state store's URL, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state.sqlite'}"
+    return request.getfixturevalue("postgres_url")

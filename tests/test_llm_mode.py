@@ -162,3 +162,15 @@ def test_staff_see_each_draft_sentence_kept_or_dropped(bot, llm_server):
     report = inspect(answer, trace).llm.splitlines()
     assert report[0].startswith("scripted: 2 of 3 sentences verified")
     assert report[2] == "dropped  The Spanish exam costs $150.  ← '150' is not in the cited passages"
+
+
+def test_evaluation_reports_llm_mode_beside_extractive_mode(bot, llm_server):
+    from evals.runner import markdown_report, run_eval
+
+    script(llm_server)  # the server answers like a faithful model: a sentence of passage [1], cited
+    report = run_eval(bot.settings, split="dev", baselines=False, assistant=bot)
+    assert list(report["systems"]) == ["assistant", "assistant-llm"]
+    extractive, llm = (report["systems"][name]["summary"] for name in ("assistant", "assistant-llm"))
+    assert extractive["llm_answer_share"] == 0 and llm["llm_answer_share"] > 0.3
+    assert llm["invented_facts"] == 0 and llm["crisis_recall"] == extractive["crisis_recall"]
+    assert "| llm_answer_share | 0.0 |" in markdown_report(report, [])

@@ -45,13 +45,14 @@ def _answers_by_worker(base: str, message: str, tries: int = 60) -> dict[str, li
     return seen
 
 
-def test_chroma_server_two_workers_live_update_and_failures(tmp_path, corpus_copy, embedder, chroma):
+def test_chroma_server_two_workers_live_update_and_failures(tmp_path, corpus_copy, embedder, chroma, store_url):
+    """Run with the conversations on SQLite and on PostgreSQL (the deployment for several machines)."""
     settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "index", chroma_url=chroma.url,
-                        state_db=tmp_path / "state.sqlite")
+                        database_url=store_url)
     run_ingest(settings, embedder=embedder)
     version_dir = next((tmp_path / "index" / "versions").iterdir())
     assert not (version_dir / "chroma").exists()  # the vectors are on the server, not in the folder
-    env = {"PEERHELP_CHROMA_URL": chroma.url, "PEERHELP_STATE_DB": str(settings.state_db)}
+    env = {"PEERHELP_CHROMA_URL": chroma.url, "PEERHELP_DATABASE_URL": store_url}
 
     with api_server(settings.index_dir, env, args=("--workers", "2")) as base:
         # Both workers answer the same question the same way.

@@ -1,43 +1,15 @@
 """The state store on SQLite and on PostgreSQL: same behaviour, migrations, and nothing lost from older databases.
 
-PostgreSQL tests need a server: `.ci/run` starts Debian's and sets PEERHELP_TEST_DATABASE_URL (and
-PEERHELP_REQUIRE_POSTGRES=1, so a missing server fails CI instead of skipping).
+PostgreSQL tests need a server (the `store_url` fixture in conftest.py says how).
 """
 
-import os
 import sqlite3
 import threading
-import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from assistant.conversations import ConversationStore
-
-POSTGRES = os.environ.get("PEERHELP_TEST_DATABASE_URL")
-
-
-@pytest.fixture
-def postgres_url():
-    if not POSTGRES:
-        if os.environ.get("PEERHELP_REQUIRE_POSTGRES") == "1":
-            pytest.fail("PEERHELP_REQUIRE_POSTGRES=1 but PEERHELP_TEST_DATABASE_URL is not set")
-        pytest.skip("no PostgreSQL: set PEERHELP_TEST_DATABASE_URL (see .ci/run)")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES)
-    with admin.begin() as db:
-        db.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
-    with admin.begin() as db:
-        db.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'state.sqlite'}"
-    return request.getfixturevalue("postgres_url")
 
 
 def test_history_feedback_forget_and_purge(store_url):
