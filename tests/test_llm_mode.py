@@ -143,6 +143,17 @@ def test_stream_sends_the_draft_then_the_verified_answer(llm_server, seed_index,
 
         assert httpx.post(f"{base}/v1/chat/stream", json={"message": "   "}, timeout=30).status_code == 422
 
+        # A client that leaves mid-stream loses nothing: the answer completes and the conversation remembers it.
+        script(llm_server, {"text": " ".join(GOOD), "chunk_delay": 0.1}, {"text": GOOD[1]})
+        with httpx.stream("POST", f"{base}/v1/chat/stream", json={"message": QUESTION, "conversation_id": "left-early"},
+                          timeout=30) as r:
+            next(r.iter_lines())
+        time.sleep(3)
+        follow = httpx.post(f"{base}/v1/chat", json={"message": "and how do I choose it?", "conversation_id": "left-early"},
+                            timeout=30).json()
+        assert follow["mode"] == "llm" and httpx.get(f"{base}/healthz").status_code == 200
+        assert f"Earlier question: {QUESTION}" in seen(llm_server)[-1]["body"]["messages"][1]["content"]
+
 
 def test_stream_without_an_llm_sends_one_answer_event(seed_index, tmp_path):
     with api_server(seed_index, env={"PEERHELP_STATE_DB": str(tmp_path / "state.sqlite")}) as base:

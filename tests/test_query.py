@@ -32,6 +32,9 @@ def test_spanish__detected_and_rendered_in_corpus_english():
     assert detect_language("Is the exam available in Spanish?") == "en"
     english = to_english_query("¿Puedo solicitar una beca todavía?")
     assert "scholarship" in english and "apply" in english
+    moving = to_english_query("si me mudo a otro condado tengo que sacar otra certificación?")
+    assert {"move", "county", "get", "certification"} <= set(moving.split())
+    assert {"felony", "record"} <= set(to_english_query("puedo certificarme con un delito en mis antecedentes").split())
 
 
 def test_number_pattern__fits_the_question():
