@@ -185,3 +185,14 @@ def test_evaluation_reports_llm_mode_beside_extractive_mode(bot, llm_server):
     assert extractive["llm_answer_share"] == 0 and llm["llm_answer_share"] > 0.3
     assert llm["invented_facts"] == 0 and llm["crisis_recall"] == extractive["crisis_recall"]
     assert "| llm_answer_share | 0.0 |" in markdown_report(report, [])
+
+
+def test_stream_reports_a_missing_index_as_an_error_event(tmp_path, embedder):
+    from fastapi.testclient import TestClient
+
+    from peerhelp.api import create_app
+
+    settings = Settings(index_dir=tmp_path / "no-index", state_db=tmp_path / "state.sqlite", console=False)
+    with TestClient(create_app(settings, Assistant(settings, embedder=embedder))) as client:
+        r = client.post("/v1/chat/stream", json={"message": "Is Kern County participating?"})
+    assert r.status_code == 200 and events(r) == [("error", {"status": 503, "detail": "The document index is not built yet."})]

@@ -256,6 +256,15 @@ def test_hostile_server_text_and_javascript_urls_are_inert(page):
     assert page.evaluate("window.__xss") is None
 
 
+def test_an_error_event_is_shown_plainly(page):
+    detail = "The document search service is not reachable right now. Try again in a moment."
+    stream = f"event: error\ndata: {json.dumps({'status': 503, 'detail': detail})}\n\n"
+    page.route("**/v1/chat/stream", lambda route: route.fulfill(status=200, content_type="text/event-stream",
+                                                                headers={"Access-Control-Allow-Origin": "*"}, body=stream))
+    open_panel(page)
+    assert ask(page, "Is Kern County participating?").inner_text().strip().endswith(detail)
+
+
 def test_keyboard_only_flow_with_visible_focus(page):
     for _ in range(10):
         page.keyboard.press("Tab")
