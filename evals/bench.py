@@ -26,11 +26,15 @@ from evals.load import run_load
 from evals.servers import ROOT, ChromaServer, free_port, start_server, stop_server
 from evals.synthetic import scaled_corpus
 from evals.timing import percentiles, time_each
+from ingest.adding import GivenFields, add_documents
+from ingest.store import CURRENT
 from peerhelp.settings import Settings
 
 HTTP_PLAN = [(1, 100), (4, 200), (16, 400)]  # (concurrency, requests)
 HTTP_TIME_CAP_S = 60
 COLD_RUNS = 3
+LIVE_FACT = "The Lassen County peer café meets every second Friday at the Susanville library."
+LIVE_QUESTION = "When does the Lassen County peer café meet?"
 SCALE_SAMPLE = 120
 WARMUP = [("What is peer support?", []), ("Who can apply?", []), ("¿Qué es un compañero de apoyo?", []),
           ("Tell me about the training", []), ("Is there a fee?", [])]
@@ -166,7 +170,11 @@ def bench_serving(index: Path, state_db: Path, messages: list[str]) -> dict:
 
 
 def bench_scale_out(work: Path, corpus: Path, index: Path, messages: list[str]) -> list[dict]:
-    """Concurrency 16 on 1 and 2 workers, with embedded Chroma and with a Chroma server (issue "Scale-out")."""
+    """Concurrency 16 on 1 and 2 workers, with embedded Chroma and with a Chroma server (issue "Scale-out").
+
+    With the Chroma server and 2 workers, a document is then added and ingested, and the time from
+    the index switch until both workers have answered from the new version is measured.
+    """
     chroma = ChromaServer(work / "chroma-data")
     chroma.start()
     try:
@@ -177,15 +185,39 @@ def bench_scale_out(work: Path, corpus: Path, index: Path, messages: list[str]) 
             for workers in (1, 2):
                 env = _env(PEERHELP_STATE_DB=str(work / f"scale-out-{workers}.sqlite"), PEERHELP_CONSOLE="false", **extra)
                 _, proc, url = _first_answer(env, folder, args=("--workers", str(workers)))
+                live = {}
                 try:
                     _warm_workers(url, workers)
                     load = run_load(url, messages, 16, HTTP_PLAN[-1][1], HTTP_TIME_CAP_S)
+                    if extra and workers == 2:
+                        live = {"switch_to_all_workers_ms": _live_update(url, workers, work, corpus, folder, extra)}
                 finally:
                     stop_server(proc)
-                rows.append({"vectors": store, "workers": workers, **asdict(load)})
+                rows.append({"vectors": store, "workers": workers, **asdict(load), **live})
         return rows
     finally:
         chroma.stop()
+
+
+def _live_update(url: str, workers: int, work: Path, corpus: Path, index: Path, env: dict[str, str]) -> float:
+    """Milliseconds from the index switch (CURRENT written) until every worker has answered from the new version."""
+    updated = work / "live-corpus"
+    shutil.copytree(corpus, updated)
+    note = work / "lassen.txt"
+    note.write_text(f"Lassen County peer support\n\n{LIVE_FACT}\n", encoding="utf-8")
+    add_documents(updated, [note], GivenFields(title="Lassen County peer café", issuer="Lassen County", kind="staff-note"),
+                  max_bytes=1_000_000)
+    _ingest(updated, index, **env)
+    switched = (index / CURRENT).stat().st_mtime
+    served: set[str] = set()
+    while len(served) < workers:
+        if time.time() - switched > 60:
+            raise RuntimeError(f"only {len(served)} of {workers} workers served the new index within 60 s")
+        with httpx.Client(timeout=30) as fresh:  # a new connection each time, so the kernel can pick any worker
+            response = fresh.post(f"{url}/v1/chat", json={"message": LIVE_QUESTION})
+        if "second Friday" in response.json()["answer"]:
+            served.add(response.headers["X-Served-By"])
+    return round((time.time() - switched) * 1000, 1)
 
 
 def _warm_workers(url: str, workers: int, timeout: float = 60) -> None:
@@ -290,6 +322,9 @@ def markdown(r: dict) -> str:
                   "| vectors | workers | answers/s | p50 / p95 / p99 ms | errors |", "|---|---|---|---|---|"]
         lines += [f"| {row['vectors']} | {row['workers']} | {row['per_second']} | {ms(row['latency_ms'])} | {row['errors']} |"
                   for row in r["scale_out"]]
+        lines += [f"\nLive update with the Chroma server and {row['workers']} workers: **{row['switch_to_all_workers_ms']} ms** "
+                  "from the index switch until every worker had answered from the new version."
+                  for row in r["scale_out"] if "switch_to_all_workers_ms" in row]
     lines += ["", "## Start and memory", "",
               f"- Cold start, process start to first answer: **{s['cold_start_s']} s** (median of {s['cold_start_runs_s']}); "
               f"baseline, importing llama-index + chromadb + sentence-transformers and embedding once: {s['naive_import_and_model_s']} s "

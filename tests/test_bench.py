@@ -87,6 +87,7 @@ def test_bench_command_writes_json_and_markdown(tmp_path):
     assert [(row["vectors"], row["workers"]) for row in result["scale_out"]] == [
         ("embedded", 1), ("embedded", 2), ("chroma server", 1), ("chroma server", 2)]
     assert all(row["errors"] == 0 and row["requests"] > 0 for row in result["scale_out"])
+    assert [row.get("switch_to_all_workers_ms", 0) > 0 for row in result["scale_out"]] == [False, False, False, True]
     assert [row["factor"] for row in result["scale"]] == [1, 2] and result["scale"][1]["chunks"] > result["scale"][0]["chunks"]
     text = report.with_suffix(".md").read_text(encoding="utf-8")
     assert "## Targets" in text and "llama-index" in text and text == markdown(result)
