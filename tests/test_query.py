@@ -1,5 +1,5 @@
 from assistant.language import detect_language, to_english_query
-from assistant.query import analyze, anchors, find_counties, number_pattern, strip_injection
+from assistant.query import analyze, anchors, answer_type, find_counties, number_pattern, strip_injection
 
 
 def test_find_counties__names_aliases_and_word_senses():
@@ -35,6 +35,14 @@ def test_spanish__detected_and_rendered_in_corpus_english():
     moving = to_english_query("si me mudo a otro condado tengo que sacar otra certificación?")
     assert {"move", "county", "get", "certification"} <= set(moving.split())
     assert {"felony", "record"} <= set(to_english_query("puedo certificarme con un delito en mis antecedentes").split())
+
+
+def test_answer_type__when_asks_for_a_date_only_as_a_question_word():
+    assert answer_type("When is the deadline?", []) == "date"
+    assert answer_type("ok so when is it due", []) == "date"
+    assert answer_type("i passed the exam when do i get results", []) == "date"
+    assert answer_type("How do I choose Spanish when I schedule my certification test?", []) == "general"
+    assert answer_type("What happens when I move counties?", []) == "general"
 
 
 def test_number_pattern__fits_the_question():
