@@ -12,9 +12,15 @@ from pathlib import Path
 
 from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, Text, create_engine, delete, event, insert, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from assistant.migrations import upgrade
 from assistant.privacy import redact
+from peerhelp.errors import PeerhelpError
+
+
+class StateStoreUnavailable(PeerhelpError):
+    """The conversations database could not be opened."""
 
 _META = MetaData()
 turns = Table("turns", _META, Column("id", Integer, primary_key=True), Column("conversation_id", String(64)),
@@ -64,7 +70,12 @@ class ConversationStore:
             raise ValueError("retention_days must be positive")
         self.retention_seconds, self.max_turns = retention_days * 86400, max_turns
         self._engine = open_engine(url)
-        upgrade(self._engine)
+        try:
+            upgrade(self._engine)
+        except OperationalError as err:
+            where = make_url(url).render_as_string(hide_password=True)
+            raise StateStoreUnavailable(f"{where}: the state database is not reachable ({str(err.orig).strip()[:200]}). "
+                                        "Fix: start the database server, or check PEERHELP_DATABASE_URL") from err
 
     def history(self, conversation_id: str, now: float | None = None) -> list[str]:
         cutoff = (now or time.time()) - self.retention_seconds

@@ -30,8 +30,15 @@ AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")
 
 
 def _settings(index_dir: Path | None = None, corpus_dir: Path | None = None) -> Settings:
+    """The settings, or one readable line per bad PEERHELP_* value (never a traceback)."""
+    from pydantic import ValidationError
+
     overrides = {k: v for k, v in {"index_dir": index_dir, "corpus_dir": corpus_dir}.items() if v is not None}
-    return Settings(**overrides)
+    try:
+        return Settings(**overrides)
+    except ValidationError as err:
+        _fail(ValueError("; ".join(("PEERHELP_" + "_".join(map(str, e["loc"])).upper() + ": " if e["loc"] else "") +
+                                   e["msg"].removeprefix("Value error, ") for e in err.errors())))
 
 
 def _fail(err: Exception) -> None:
@@ -377,7 +384,10 @@ def purge() -> None:
     from assistant.conversations import ConversationStore
 
     settings = _settings()
-    removed = ConversationStore(settings.state_url, settings.retention_days).purge()
+    try:
+        removed = ConversationStore(settings.state_url, settings.retention_days).purge()
+    except PeerhelpError as err:
+        _fail(err)
     typer.echo(f"Purged {removed} conversation turns older than {settings.retention_days:g} days from the state database.")
 
 

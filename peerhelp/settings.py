@@ -58,6 +58,26 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a server address. Fix: write it as {example}")
         return value.rstrip("/") if value else None
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value):
+        if not value:
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        example = "postgresql+psycopg://peerhelp:PASSWORD@127.0.0.1:5432/peerhelp"
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"{value!r} is not a database URL. Fix: write it as {example}") from None
+        if url.get_backend_name() not in ("postgresql", "sqlite"):
+            raise ValueError(f"{url.get_backend_name()!r} databases are not supported. Fix: use PostgreSQL ({example}) "
+                             "or leave it unset for SQLite")
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")  # the driver this project installs
+        return url.render_as_string(hide_password=False)
+
     @model_validator(mode="after")
     def _llm_model_named(self):
         if self.llm_base_url and not self.llm_model.strip():

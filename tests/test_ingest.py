@@ -139,3 +139,10 @@ def test_per_index__computed_once_per_version_and_fresh_for_a_new_one(seed_index
     assert calls == ["calmhsa-peer-certification"]
     chunk_count(second, "calmhsa-peer-certification")  # a reloaded version is computed afresh
     assert len(calls) == 2
+
+
+def test_cli__a_bad_setting_is_one_readable_line_not_a_traceback():
+    done = _cli("purge", env_extra={"PEERHELP_DATABASE_URL": "nonsense", "PEERHELP_CORS_ORIGINS": "foo"})
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "PEERHELP_DATABASE_URL: 'nonsense' is not a database URL. Fix:" in done.stderr
+    assert "PEERHELP_CORS_ORIGINS: 'foo' is not an origin. Fix:" in done.stderr

@@ -90,3 +90,21 @@ def test_a_database_from_before_migrations_is_adopted_with_its_rows(tmp_path):
     assert (rating.message_id, rating.comment) == ("2", "not helpful")
     assert int(store.remember("c", "third", "answered", "en", now=1e12 + 6)) == 3
     store.close()
+
+
+def test_bad_database_urls_get_a_clear_error_with_the_fix():
+    from peerhelp.settings import Settings
+
+    with pytest.raises(ValueError, match="is not a database URL. Fix: write it as postgresql"):
+        Settings(database_url="nonsense")
+    with pytest.raises(ValueError, match="'mysql' databases are not supported"):
+        Settings(database_url="mysql://a@b/c")
+    assert Settings(database_url="postgresql://u:p@db.local/peers").state_url == "postgresql+psycopg://u:p@db.local/peers"
+
+
+def test_an_unreachable_database_is_named_without_its_password():
+    from assistant.conversations import StateStoreUnavailable
+
+    with pytest.raises(StateStoreUnavailable) as err:
+        ConversationStore("postgresql+psycopg://peerhelp:secret@127.0.0.1:1/peerhelp")
+    assert "127.0.0.1:1/peerhelp: the state database is not reachable" in str(err.value) and "secret" not in str(err.value)
