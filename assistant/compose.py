@@ -117,10 +117,9 @@ def conflicting_numbers(chosen: list[Unit], pool: list[Unit], type_re: re.Patter
     return None
 
 
-def compose_answer(query: Query, chosen: list[Unit], pool: list[Unit], cites: Citations,
-                   type_re: re.Pattern | None = None) -> str:
+def compose_answer(query: Query, chosen: list[Unit], cites: Citations, conflict: Unit | None = None) -> str:
+    """`conflict`: a passage giving a different figure than the lead (see conflicting_numbers); both are shown."""
     parts: list[str] = [msg("es", "intro")] if query.language == "es" else []
-    conflict = conflicting_numbers(chosen, pool, type_re) if query.answer_type == "number" and type_re else None
     if conflict and all(conflict.text != c.text for c in chosen):
         chosen = chosen[:2] + [conflict]
     for u in chosen:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.compose import (Citations, compose_abstention, compose_answer, compose_county_list, compose_membership,
-                               county_sources, referral_sentence, select_units)
+                               conflicting_numbers, county_sources, referral_sentence, select_units)
 from assistant.boundaries import MESSAGES as BOUNDARY_MESSAGES
 from assistant.boundaries import check_boundaries
 from assistant.contract import Answer
@@ -238,10 +238,11 @@ class Assistant:
                 and _mentions_focus(chosen[0], tokenize(scoring_text), idf)
         if answered:
             trace.decision = f"answered: best coverage {chosen[0].coverage:.2f}, type {query.answer_type}"
-            text = compose_answer(query, chosen, ranked[:20], cites, type_re)
+            conflict = conflicting_numbers(chosen, ranked[:20], type_re) if query.answer_type == "number" else None
+            text = compose_answer(query, chosen, cites, conflict)
             trace.timings_ms["compose"] = _ms(t)
             # Contacts come from the corpus, and disagreeing sources are shown side by side: both stay extractive.
-            if llm_history is not None and query.answer_type not in ("email", "phone") and msg(lang, "conflict") not in text:
+            if llm_history is not None and query.answer_type not in ("email", "phone") and conflict is None:
                 generated, trace.generation = generate(self.llm, query, llm_history, [u.chunk for u in chosen + ranked],
                                                        on_draft)
                 trace.timings_ms["llm"] = trace.generation.ms

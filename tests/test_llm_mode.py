@@ -83,6 +83,7 @@ def test_slow_failing_cut_or_declining_models_give_the_extractive_answer_without
     ("Who do I email about certification?", "answered"),
     ("What is the passing score on the certification exam?", "abstained"),
     ("Is Kern County participating?", "answered"),
+    ("How many states have peer certification programs?", "answered"),  # 48 vs "42 States": both shown, extractively
 ])
 def test_crisis_replies_contacts_abstentions_and_lists_never_come_from_the_model(bot, llm_server, message, status):
     script(llm_server, {"text": "Call 555-0100 now [1]."})
