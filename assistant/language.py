@@ -81,7 +81,7 @@ GLOSSARY = {
     "adiccion": "addiction substance use", "adicciones": "addiction substance use", "drogas": "drugs substance use",
     "sustancias": "substance", "carcel": "incarcerated justice-involved", "prision": "incarcerated justice-involved",
     "indigentes": "unhoused homeless", "hogar": "housing home", "curso": "course training", "especialidad": "specialization",
-"linea": "online line", "virtual": "online virtual", "presencial": "in-person",
+    "linea": "online line", "virtual": "online virtual", "presencial": "in-person",
 }
 
 

@@ -215,8 +215,7 @@ def analyze(message: str, history: list[str], home_county: str | None = None) ->
             if not counties:
                 counties = find_counties(previous) if kind in ("membership",) else []
     return Query(original=message, language=language, text=text.strip(), answer_type=kind, counties=counties,
-                 injection=injected, follow_up=follow_up, focus=english,
-                 cleaned=cleaned)
+                 injection=injected, follow_up=follow_up, focus=english, cleaned=cleaned)
 
 
 def spelling_fixes(words: list[str], vocabulary: Vocabulary) -> dict[str, str]:

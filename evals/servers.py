@@ -38,6 +38,24 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+def wait_until_ready(url: str, proc: subprocess.Popen, timeout: float, what: str, log=None) -> None:
+    """Poll `url` until it answers 200; RuntimeError (with the log's tail) if the process dies or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            tail = ""
+            if log is not None:
+                log.seek(0)
+                tail = ":\n" + log.read()[-4000:]
+            raise RuntimeError(f"{what} did not become ready{tail}")
+        time.sleep(0.2)
+
+
 @contextmanager
 def api_server(index_dir: Path, env: dict[str, str] | None = None, timeout: float = 120,
                args: tuple[str, ...] = ()) -> Iterator[str]:
@@ -47,17 +65,7 @@ def api_server(index_dir: Path, env: dict[str, str] | None = None, timeout: floa
     with tempfile.TemporaryFile(mode="w+") as log:
         proc = start_server(port, index_dir, log, env, args)
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"server did not become ready:\n{log.read()[-4000:]}")
-                time.sleep(0.3)
+            wait_until_ready(f"{base}/readyz", proc, timeout, "the API server", log)
             yield base
         finally:
             stop_server(proc)
@@ -73,14 +81,7 @@ class ChromaServer:
     def start(self) -> None:
         self.proc = subprocess.Popen([str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port",
                                       str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError("chroma run did not start")
+        wait_until_ready(f"{self.url}/api/v2/heartbeat", self.proc, 60, "chroma run")
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

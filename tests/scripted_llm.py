@@ -24,6 +24,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
+from evals.servers import wait_until_ready
+
 state: dict = {"replies": [], "requests": []}
 
 
@@ -88,16 +90,8 @@ def scripted_server(port: int) -> Iterator[str]:
     proc = subprocess.Popen([sys.executable, "-m", "tests.scripted_llm", "--port", str(port)],
                             cwd=Path(__file__).resolve().parents[1])
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
     try:
-        while True:
-            try:
-                httpx.get(f"{url}/v1/models", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the scripted LLM server did not start")
-                time.sleep(0.1)
+        wait_until_ready(f"{url}/v1/models", proc, 30, "the scripted LLM server")
         yield url
     finally:
         proc.terminate()

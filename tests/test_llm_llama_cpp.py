@@ -7,14 +7,13 @@ llama-cpp-python's OpenAI-compatible server. `make test-llm` installs both and r
 import importlib.util
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 
 from assistant.engine import Assistant
 from evals.checks import invented_facts
-from evals.servers import api_server, free_port
+from evals.servers import api_server, free_port, wait_until_ready
 from peerhelp.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -39,16 +38,12 @@ def llama_server(tmp_path_factory):
                                  "--chat_format", "gemma"],  # the GGUF carries no chat template
                                 stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            httpx.get(f"{url}/v1/models", timeout=2).raise_for_status()
-            break
-        except httpx.HTTPError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"llama.cpp server did not start:\n{log.read_text()[-2000:]}")
-            time.sleep(0.5)
+    try:
+        with log.open() as out:
+            wait_until_ready(f"{url}/v1/models", proc, 120, "the llama.cpp server", out)
+    except RuntimeError as err:
+        proc.kill()
+        pytest.fail(str(err))
     yield url
     proc.terminate()
     proc.wait(timeout=30)
