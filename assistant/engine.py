@@ -26,6 +26,7 @@ from assistant.query import (DOMAIN, MAX_MESSAGE_CHARS, Query, analyze, anchors,
 from assistant.referral import find_contact, route
 from assistant.retrieval import HybridRetriever, Retriever, ScoredChunk
 from assistant.safety import CRISIS_REPLY, PROGRAM_FOLLOWS, SUPPORT_NOTE, CrisisDetector
+from assistant.safety_model import EMBEDDER as CRISIS_EMBEDDER
 from assistant.safety_model import CrisisModel
 from ingest.embedding import Embedder, get_embedder
 from ingest.lexical import tokenize
@@ -36,7 +37,9 @@ from peerhelp.settings import Settings
 # Calibrated on the evaluation dev split (evals/README.md, "Calibration"); change them only with a new dev run.
 MIN_COVERAGE = 0.45
 DENSE_SUPPORTED_COVERAGE = 0.3  # a lower coverage is enough when the passage is also semantically close
-MIN_DENSE = 0.55
+# A chunk's dense similarity that counts as close depends on the model's scale (MiniLM spreads 0.2-0.8,
+# e5 sits in 0.75-0.95); the e5 value is the dev-split point where abstention recall stops rising.
+MIN_DENSE = {"all-MiniLM-L6-v2": 0.55, "multilingual-e5-small-q4": 0.88}
 MIN_TYPED_COVERAGE = 0.3
 NEAR_COVERAGE = 0.3
 OUT_OF_DOMAIN_COVERAGE = 0.85
@@ -65,17 +68,19 @@ class Assistant:
     """Usage: `Assistant(Settings()).ask("Is Kern County participating?")`."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, retriever: Retriever | None = None,
-                 llm: ChatModel | None = None):
+                 llm: ChatModel | None = None, crisis_embedder: Embedder | None = None):
+        """`embedder` must be the model the index was built with; `crisis_embedder` the crisis layer's own."""
         self.settings = settings
         self.llm = llm or llm_from_settings(settings)
-        self.embedder = embedder or get_embedder()
+        self.embedder = embedder or get_embedder(settings.embedding_model)
+        self.crisis_embedder = crisis_embedder or get_embedder(CRISIS_EMBEDDER)
         self._fixed_retriever = retriever
         self._index: IndexVersion | None = None
         self._retriever: Retriever | None = retriever
         self._pointer_mtime: float | None = None
         self._lock = threading.Lock()
         self._conversations: ConversationStore | None = None
-        self.detector = CrisisDetector(lambda texts: self.embedder.embed_documents(list(texts)), CrisisModel.load())
+        self.detector = CrisisDetector(lambda texts: self.crisis_embedder.embed_documents(list(texts)), CrisisModel.load())
 
     @property
     def conversations(self) -> ConversationStore:
@@ -96,6 +101,10 @@ class Assistant:
                 path = current_version_dir(self.settings.index_dir)
                 if self._index is None or path is None or path.name != self._index.version:
                     index = IndexVersion.open_current(self.settings.index_dir, self.settings.chroma_url)
+                    if not index.state.signature.endswith(f"|{self.embedder.name}"):
+                        raise PeerhelpError(f"{index.path}: this index was not built with {self.embedder.name} "
+                                            f"(build: {index.state.signature.rsplit('|', 1)[-1]}). Fix: run "
+                                            "`peerhelp ingest` with the same PEERHELP_EMBEDDING_MODEL as the server.")
                     _ = index.collection, index.bm25
                     corpus_statistics(index)
                     self._index = index
@@ -190,7 +199,7 @@ class Assistant:
         fixes = spelling_fixes(words, vocabulary)
         retrieval_text = " ".join([query.text] + list(fixes.values()))
         scoring_text = " ".join(fixes.get(w, w) for w in re.findall(r"\S+", query.text))
-        hits = self._retriever.retrieve(retrieval_text, top_k=TOP_K)
+        hits = self._retriever.retrieve(retrieval_text, top_k=TOP_K, meaning=query.meaning or None)
         term = definition_term(scoring_text if not query.follow_up else " ".join(fixes.get(w, w) for w in query.focus.split()))
         definition = _definition_pattern(term) if query.answer_type == "definition" and term else None
         if definition is not None:
@@ -231,7 +240,8 @@ class Assistant:
         chosen = select_units(units, query, type_re)
         trace.chosen = chosen
         answered = bool(chosen) and (chosen[0].coverage >= MIN_COVERAGE or
-                                     (chosen[0].coverage >= DENSE_SUPPORTED_COVERAGE and chosen[0].dense >= MIN_DENSE))
+                                     (chosen[0].coverage >= DENSE_SUPPORTED_COVERAGE and
+                                      chosen[0].dense >= MIN_DENSE[self.embedder.name]))
         if type_re is not None:
             answered = bool(chosen) and bool(type_re.search(chosen[0].text)) and \
                 chosen[0].coverage >= MIN_TYPED_COVERAGE and best is not None and best.coverage >= MIN_COVERAGE * 0.8 \

@@ -5,17 +5,17 @@ quote shown to a user is always verifiable against the passage it cites.
 """
 
 import math
-import statistics
 import re
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
 from assistant.retrieval import ScoredChunk
 from assistant.spelling import Vocabulary
 from ingest.chunking import Chunk
-from ingest.cleaning import RECORD_SEP
 from ingest.lexical import tokenize
 from ingest.store import IndexVersion, per_index
+from ingest.units import split_units
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}")
@@ -23,11 +23,6 @@ DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Septe
                   r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|"
                   r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?")
-_SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][)\"']))\s+(?=[\"'(¿¡]?[A-Z0-9ÁÉÍÓÚÑ])")
-_ABBREVIATIONS = {"p.m", "a.m", "no", "dec", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-                  "st", "ste", "e.g", "i.e", "vs", "inc", "dr", "mr", "ms", "mrs", "u.s", "d.c", "ph.d", "et al", "al",
-                  "co", "dept", "approx", "pt", "gov", "calif", "sen", "rep", "jr", "sr", "fig", "vol", "nos"}
-_LONG_RECORD_WORDS = 40
 
 
 @dataclass
@@ -41,6 +36,11 @@ class Unit:
     coverage: float = 0.0
     score: float = 0.0
     dense: float = 0.0  # the chunk's dense similarity to the question
+
+
+def units_of(chunk: Chunk) -> list[Unit]:
+    """The chunk's sentences, list items and records (ingest/units.py) as scoreable units."""
+    return [Unit(chunk, s.text, s.start, s.end, s.kind, set(tokenize(s.text))) for s in split_units(chunk)]
 
 
 @per_index
@@ -60,51 +60,6 @@ def corpus_acronyms(index: IndexVersion) -> set[str]:
     """Program acronyms the documents use (CAMHPRO, EPOC, PWI…), as BM25 tokens: they mark a question as in scope."""
     words = {w for c in index.chunks for w in re.findall(r"\b[A-Z][A-Z-]{2,}[A-Z]\b", c.text)}
     return {t for w in words for t in tokenize(w) if len(t) >= 3}
-
-
-def split_units(chunk: Chunk) -> list[Unit]:
-    units: list[Unit] = []
-    pos = 0
-    for line in chunk.text.split("\n"):
-        line_start = chunk.start + pos
-        pos += len(line) + 1
-        if not line.strip():
-            continue
-        if line.startswith("- "):
-            for k, (s, e) in enumerate(sentence_spans(line[2:])):
-                units.append(Unit(chunk, line[2 + s:2 + e], line_start + 2 + s, line_start + 2 + e,
-                                  "item" if k == 0 else "sentence"))
-            continue
-        is_record = RECORD_SEP in line
-        if is_record and len(line.split()) <= _LONG_RECORD_WORDS:
-            units.append(Unit(chunk, line, line_start, line_start + len(line), "record"))
-            continue
-        segments = [(0, len(line))]
-        if is_record:
-            segments, at = [], 0
-            for part in line.split(RECORD_SEP):
-                segments.append((at, at + len(part)))
-                at += len(part) + len(RECORD_SEP)
-        for seg_start, seg_end in segments:
-            for s, e in sentence_spans(line[seg_start:seg_end]):
-                units.append(Unit(chunk, line[seg_start + s:seg_start + e], line_start + seg_start + s,
-                                  line_start + seg_start + e, "sentence"))
-    return units
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence boundaries that survive 'p.m.', 'Dec. 22', 'No. 21-041' and initials."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE.finditer(text):
-        before = text[start:m.start()].rstrip(".!?)\"'")
-        last = before.split()[-1].lower() if before.split() else ""
-        if last.rstrip(".") in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", last) or last.endswith((".m", "p.m")):
-            continue
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
 def score_units(hits: list[ScoredChunk], query_tokens: list[str], idf: dict[str, float],
@@ -127,8 +82,7 @@ def score_units(hits: list[ScoredChunk], query_tokens: list[str], idf: dict[str,
     units: list[Unit] = []
     for hit in hits:
         context = set(tokenize(" ".join(hit.chunk.heading_path) + " " + hit.chunk.title + " " + hit.chunk.issuer))
-        for unit in split_units(hit.chunk):
-            unit.tokens = set(tokenize(unit.text))
+        for unit in units_of(hit.chunk):
             direct = sum(weight(t) for t in q & unit.tokens)
             inherited = sum(weight(t) for t in (q & context) - unit.tokens)
             unit.coverage = (direct + 0.5 * inherited) / total

@@ -9,7 +9,8 @@ the passage that hold it, so its quote is as short and checkable as an extractiv
 import re
 from dataclasses import dataclass, field
 
-from assistant.evidence import EMAIL, NUMBER, PHONE, Unit, sentence_spans, split_units
+from assistant.evidence import EMAIL, NUMBER, PHONE, Unit, units_of
+from ingest.units import sentence_spans
 from assistant.language import strip_accents, to_english_query
 from ingest.chunking import Chunk
 from ingest.lexical import tokenize
@@ -41,10 +42,7 @@ class Passage:
 
     @classmethod
     def of(cls, n: int, chunk: Chunk) -> "Passage":
-        units = split_units(chunk)
-        for u in units:
-            u.tokens = set(tokenize(u.text))
-        return cls(n, chunk, units, set(tokenize(f"{chunk.title} {chunk.section or ''}")))
+        return cls(n, chunk, units_of(chunk), set(tokenize(f"{chunk.title} {chunk.section or ''}")))
 
 
 @dataclass

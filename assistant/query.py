@@ -65,6 +65,7 @@ class Query:
     follow_up: bool = False
     focus: str = ""  # the newest message in corpus English: its terms weigh more than the history's
     cleaned: str = ""  # the newest message in its own language, injection removed, "my county" named
+    meaning: str = ""  # what the multilingual model embeds: `cleaned`, after the previous question for a follow-up
 
 
 _AMBIGUOUS = {"Orange", "Lake", "Kings", "Glenn", "Mono", "Trinity", "Sierra", "Imperial", "Nevada", "Sutter", "Yuba"}
@@ -198,7 +199,9 @@ def analyze(message: str, history: list[str], home_county: str | None = None) ->
     counties = find_counties(cleaned)
     kind = answer_type(cleaned, counties)
     text = english
+    meaning = cleaned
     if follow_up:
+        meaning = f"{history[-1]} {cleaned}"
         previous = history[-1]
         prev_en = to_english_query(previous) if detect_language(previous) == "es" else previous
         prev_counties = find_counties(previous)
@@ -215,7 +218,7 @@ def analyze(message: str, history: list[str], home_county: str | None = None) ->
             if not counties:
                 counties = find_counties(previous) if kind in ("membership",) else []
     return Query(original=message, language=language, text=text.strip(), answer_type=kind, counties=counties,
-                 injection=injected, follow_up=follow_up, focus=english, cleaned=cleaned)
+                 injection=injected, follow_up=follow_up, focus=english, cleaned=cleaned, meaning=meaning)
 
 
 def spelling_fixes(words: list[str], vocabulary: Vocabulary) -> dict[str, str]:

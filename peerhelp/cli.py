@@ -357,14 +357,37 @@ def bench(
     typer.echo(f"Report: {path.with_suffix('.md')}")
 
 
+@app.command("compare-embedders")
+def compare_embedders(split: Annotated[str, typer.Option(help="dev (tune on it) or test.")] = "dev",
+                      index_dir: IndexDir = None) -> None:
+    """Retrieval recall@5 and MRR per language for each packaged embedding model, on the current index's chunks.
+
+    Example: peerhelp compare-embedders --split dev
+    """
+    enforce_offline()
+    from evals.embedders import compare
+    from ingest.store import IndexVersion
+
+    try:
+        rows, costs = compare(IndexVersion.open_current(_settings(index_dir).index_dir), split)
+    except PeerhelpError as err:
+        _fail(err)
+    typer.echo("| model | run | language | items | recall@5 | MRR@10 |\n|---|---|---|---|---|---|")
+    for r in rows:
+        typer.echo(f"| {r.model} | {r.run} | {r.language} | {r.items} | {r.recall_at_5} | {r.mrr_at_10} |")
+    typer.echo("\n| model | embed the chunks (s) | one query p50 (ms) |\n|---|---|---|")
+    for c in costs:
+        typer.echo(f"| {c.model} | {c.embed_chunks_s} | {c.query_ms_p50} |")
+
+
 @app.command("train-safety")
 def train_safety(index_dir: IndexDir = None) -> None:
     """Rebuild assistant/data/crisis_model.npz from assistant/data/crisis_training.jsonl (deterministic)."""
     enforce_offline()
-    from assistant.evidence import split_units
-    from assistant.safety_model import MODEL_FILE, load_training, train, training_hash
+    from assistant.safety_model import EMBEDDER, MODEL_FILE, load_training, train, training_hash
     from ingest.embedding import get_embedder
     from ingest.store import IndexVersion
+    from ingest.units import split_units
 
     try:
         index = IndexVersion.open_current(_settings(index_dir).index_dir)
@@ -372,7 +395,7 @@ def train_safety(index_dir: IndexDir = None) -> None:
         _fail(err)
     texts, labels = load_training()
     domain = sorted({u.text for c in index.chunks for u in split_units(c) if len(u.text.split()) >= 4})
-    embedder = get_embedder()
+    embedder = get_embedder(EMBEDDER)
     model, stats = train(texts, labels, domain, lambda t: embedder.embed_documents(list(t)), embedder.name)
     model.save(MODEL_FILE, training_hash())
     typer.echo(f"Wrote {MODEL_FILE}: {json.dumps(stats)}")

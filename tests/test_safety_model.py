@@ -39,7 +39,7 @@ def test_model_is_used_and_gated(embedder):
 
 @pytest.mark.slow
 def test_retraining_reproduces_the_shipped_model(embedder, seed_index):
-    from assistant.evidence import split_units
+    from ingest.units import split_units
     from ingest.store import IndexVersion
 
     texts, labels = load_training()

