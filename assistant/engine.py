@@ -73,7 +73,9 @@ class Assistant:
         self.settings = settings
         self.llm = llm or llm_from_settings(settings)
         self.embedder = embedder or get_embedder(settings.embedding_model)
-        self.crisis_embedder = crisis_embedder or get_embedder(CRISIS_EMBEDDER)
+        # The same model serves both when retrieval uses MiniLM: one session in memory, one embedding per message.
+        self.crisis_embedder = crisis_embedder or (
+            self.embedder if self.embedder.name == CRISIS_EMBEDDER else get_embedder(CRISIS_EMBEDDER))
         self._fixed_retriever = retriever
         self._index: IndexVersion | None = None
         self._retriever: Retriever | None = retriever

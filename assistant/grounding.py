@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.evidence import EMAIL, NUMBER, PHONE, Unit, units_of
-from ingest.units import sentence_spans
 from assistant.language import strip_accents, to_english_query
 from ingest.chunking import Chunk
 from ingest.lexical import tokenize
+from ingest.units import sentence_spans
 
 MIN_OVERLAP = 0.6  # the evaluation's bar for a supported sentence (evals/checks.py SUPPORT_OVERLAP)
 MIN_KEPT_SHARE = 0.5  # below this share of sentences kept, the extractive answer is better

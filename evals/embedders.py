@@ -18,6 +18,7 @@ from evals.gold import load_gold
 from evals.runner import gold_rank
 from ingest.embedding import MODELS
 from ingest.store import IndexVersion
+from peerhelp.errors import PeerhelpError
 
 CANDIDATES = 30
 
@@ -48,6 +49,8 @@ def _fuse(*rankings: list[int]) -> list[int]:
 
 
 def compare(index: IndexVersion, split: str = "dev") -> tuple[list[Row], list[Cost]]:
+    if split not in ("dev", "test"):
+        raise PeerhelpError(f"unknown split {split!r}. Fix: use --split dev (tune on it) or --split test.")
     items = [i for i in load_gold(split) if i.expected_status == "answered" and i.gold and not i.history]
     lexical = HybridRetriever(index, embedder=None)  # only its BM25 side is used
     rows: list[Row] = []

@@ -140,10 +140,15 @@ class E5Embedder:
 
         return E5()
 
+    @cached_property
+    def _overhead_tokens(self) -> int:
+        """The `passage: ` prefix and the two specials, which the engine's count includes."""
+        return self._model.token_count("", False)
+
     def count_tokens(self, text: str) -> int:
-        """Tokens of the text itself (the engine's count includes the `passage: ` prefix and the two specials)."""
+        overhead = self._overhead_tokens
         with self._lock:
-            return max(0, self._model.token_count(text, False) - self._model.token_count("", False))
+            return max(0, self._model.token_count(text, False) - overhead)
 
     def embed_documents(self, texts: list[str], batch_size: int = 32, progress=None) -> np.ndarray:
         """Batches of similar length, so short sentences are not padded to the longest chunk."""

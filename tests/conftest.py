@@ -24,7 +24,7 @@ class CountingEmbedder:
 
     def __init__(self, inner):
         self.inner = inner
-        self.name, self.dimension = inner.name, inner.dimension
+        self.name, self.dimension, self.multilingual = inner.name, inner.dimension, inner.multilingual
         self.embedded = 0
 
     def count_tokens(self, text):

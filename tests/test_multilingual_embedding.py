@@ -55,3 +55,65 @@ def test_an_index_built_with_another_model_is_refused_with_the_fix(seed_index):
     settings = Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS, embedding_model="multilingual-e5-small-q4")
     with pytest.raises(PeerhelpError, match="not built with multilingual-e5-small-q4.*peerhelp ingest"):
         Assistant(settings).ask("Is Kern County participating?")
+
+
+class _Recording:
+    """An embedder wrapper that records what it was asked to embed as a query."""
+
+    def __init__(self, inner, multilingual: bool):
+        self.inner, self.multilingual = inner, multilingual
+        self.name, self.dimension = inner.name, inner.dimension
+        self.queries: list[str] = []
+
+    def embed_query(self, text):
+        self.queries.append(text)
+        return self.inner.embed_query(text)
+
+
+@pytest.mark.parametrize("multilingual, embedded", [(True, "¿El examen está en español?"),
+                                                    (False, "exam Spanish")])
+def test_a_multilingual_model_reads_the_question_as_typed(seed_index, embedder, multilingual, embedded):
+    from assistant.retrieval import HybridRetriever
+    from ingest.store import IndexVersion
+
+    recorder = _Recording(embedder, multilingual)
+    hits = HybridRetriever(IndexVersion.open_current(seed_index), recorder).retrieve(
+        "exam Spanish", top_k=3, meaning="¿El examen está en español?")
+    assert recorder.queries == [embedded] and len(hits) == 3
+
+
+def test_every_packaged_model_has_its_dense_threshold():
+    from assistant.engine import MIN_DENSE
+    from ingest.embedding import MODELS
+
+    assert set(MIN_DENSE) == set(MODELS)
+
+
+def test_retrieval_and_crisis_share_one_minilm(seed_index, embedder):
+    bot = Assistant(Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS), embedder=embedder)
+    assert bot.crisis_embedder is bot.embedder
+    e5_bot = Assistant(Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS,
+                                embedding_model="multilingual-e5-small-q4"))
+    assert e5_bot.crisis_embedder.name == "all-MiniLM-L6-v2" != e5_bot.embedder.name
+
+
+def test_compare_embedders_refuses_an_unknown_split(seed_index):
+    from evals.embedders import compare
+    from ingest.store import IndexVersion
+
+    with pytest.raises(PeerhelpError, match="--split dev"):
+        compare(IndexVersion.open_current(seed_index), "devv")
+
+
+@pytest.mark.slow
+def test_compare_embedders_measures_every_model_in_both_languages(seed_index):
+    from evals.embedders import compare
+    from ingest.embedding import MODELS
+    from ingest.store import IndexVersion
+
+    rows, costs = compare(IndexVersion.open_current(seed_index), "dev")
+    assert {(r.model, r.run, r.language) for r in rows} == \
+        {(m, run, lang) for m in MODELS for run in ("dense", "hybrid") for lang in ("en", "es")}
+    assert all(r.items > 0 and 0 <= r.mrr_at_10 <= 1 for r in rows)
+    assert all(0 < r.recall_at_5 <= 1 for r in rows)
+    assert {c.model for c in costs} == set(MODELS) and all(c.embed_chunks_s > 0 for c in costs)
