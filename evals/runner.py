@@ -19,6 +19,8 @@ from peerhelp.settings import Settings
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
+# The per-commit gate runs on dev: the test split is read once per issue, at its end.
+GATE_SPLIT = "dev"
 REFERRAL_MARKERS = {"calmhsa": ["peercertification@calmhsa.org"], "dhcs": ["peers@dhcs.ca.gov"],
                     "county": ["county", "condado"]}
 
@@ -173,7 +175,7 @@ def by_category(results: list[ItemResult]) -> dict:
                 "passed": sum(not r.failed_checks for r in v)} for k, v in sorted(groups.items())}
 
 
-def run_eval(settings: Settings, split: str = "test", baselines: bool = True, embedder: Embedder | None = None,
+def run_eval(settings: Settings, split: str = GATE_SPLIT, baselines: bool = True, embedder: Embedder | None = None,
              progress=None, assistant: Assistant | None = None) -> dict:
     items = load_gold(split)
     if not items:
@@ -222,8 +224,8 @@ SUMMARY_ROWS = ["status_accuracy", "recall_at_5", "mrr_at_10", "fact_recall", "f
 def markdown_report(report: dict, gate_failures: list[str]) -> str:
     systems = list(report["systems"])
     lines = [f"# Evaluation — split `{report['split']}`, {report['created_at']}", "",
-             f"Index version `{report['index_version']}`. Gate (test split only): " +
-             ("not applied" if report["split"] != "test" else "**passed**" if not gate_failures else
+             f"Index version `{report['index_version']}`. Gate ({GATE_SPLIT} split only): " +
+             ("not applied" if report["split"] != GATE_SPLIT else "**passed**" if not gate_failures else
               "**FAILED** — " + "; ".join(gate_failures)), "",
              "| metric | " + " | ".join(systems) + (" | assistant ÷ " + " | assistant ÷ ".join(systems[1:]) if len(systems) > 1 else "") + " |",
              "|---|" + "---|" * (2 * len(systems) - 1)]

@@ -289,11 +289,11 @@ def console(
 
 @app.command("eval")
 def eval_(
-    split: Annotated[str, typer.Option(help="dev (tune on it), test (report on it) or all.")] = "test",
+    split: Annotated[str, typer.Option(help="dev (tune on it; the gate), test (read once per issue) or all.")] = "dev",
     baseline: Annotated[bool, typer.Option("--baseline/--no-baseline", help="Also run the baselines in the same run.")] = True,
     index_dir: IndexDir = None,
     corpus_dir: CorpusDir = None,
-    gate: Annotated[bool, typer.Option("--gate/--no-gate", help="Exit 1 when a threshold in evals/thresholds.toml is missed (test split).")] = False,
+    gate: Annotated[bool, typer.Option("--gate/--no-gate", help="Exit 1 when a threshold in evals/thresholds.toml is missed (dev split).")] = False,
 ) -> None:
     """Run the evaluation suite; write evals/results/<time>-<split>/report.md and report.json.
 
@@ -302,7 +302,7 @@ def eval_(
     enforce_offline()
     from rich.progress import Progress
 
-    from evals.runner import check_gate, run_eval, write_report
+    from evals.runner import GATE_SPLIT, check_gate, run_eval, write_report
 
     settings = _settings(index_dir, corpus_dir)
     try:
@@ -312,7 +312,7 @@ def eval_(
                               progress=lambda system, item: progress.update(task, advance=1, description=f"{system}: {item}"))
     except (PeerhelpError, ValueError) as err:
         _fail(err)
-    failures = check_gate(report) if split == "test" else []  # the floors were measured on the test split
+    failures = check_gate(report) if split == GATE_SPLIT else []  # the floors were measured on that split
     folder = write_report(report, failures)
     shown = [name for name in ("assistant", "assistant-llm") if name in report["systems"]]
     typer.echo(f"{'':>22}  " + "  ".join(f"{name:>13}" for name in shown))

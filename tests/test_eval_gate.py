@@ -1,15 +1,19 @@
-"""The quality gate: the assistant on the test split must meet every threshold in evals/thresholds.toml."""
+"""The quality gate: the assistant on the dev split must meet every threshold in evals/thresholds.toml.
+
+The gate runs on dev because the test split is read once per issue, at its end.
+"""
 
 from assistant.engine import Assistant
-from evals.runner import check_gate, run_eval
+from evals.runner import GATE_SPLIT, check_gate, run_eval
 from peerhelp.settings import Settings
 from tests.conftest import SEED_CORPUS
 
 
-def test_quality_gate_on_the_test_split(seed_index, embedder):
+def test_quality_gate_on_the_dev_split(seed_index, embedder):
+    assert GATE_SPLIT == "dev"
     settings = Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS)
-    report = run_eval(settings, split="test", baselines=False, assistant=Assistant(settings, embedder=embedder))
+    report = run_eval(settings, split=GATE_SPLIT, baselines=False, assistant=Assistant(settings, embedder=embedder))
     summary = report["systems"]["assistant"]["summary"]
-    assert summary["items"] >= 80
+    assert summary["items"] >= 200
     failures = check_gate(report)
     assert not failures, "; ".join(failures)
