@@ -18,6 +18,9 @@ from ingest.store import IndexVersion, per_index
 
 MAX_WORDS = 150
 MAX_UNITS = 3
+RUNNER_UP_SHARE = 0.5  # a runner-up joins the lead when its score is at least this share of the lead's
+RUNNER_UP_COVERAGE = 0.25  # … and it shares this much of the question's terms
+TYPED_COVERAGE = 0.3  # a unit holding the asked-for value leads when it shares this much of the question
 TIME_SENSITIVE = re.compile(r"\b(currently|until|deadline|must be submitted|available beginning|upcoming|will be|"
                             r"slated|impending|paused|unavailable|no longer|new(ly)? (released|available)|at this time)\b",
                             re.IGNORECASE)
@@ -79,14 +82,14 @@ def select_units(units: list[Unit], query: Query, type_re: re.Pattern | None) ->
     if not ranked:
         return []
     if type_re is not None:
-        typed = [u for u in ranked if type_re.search(u.text) and u.coverage >= 0.3]
+        typed = [u for u in ranked if type_re.search(u.text) and u.coverage >= TYPED_COVERAGE]
         if typed:
             ranked.remove(typed[0])
             ranked.insert(0, typed[0])
     chosen: list[Unit] = [ranked[0]]
     words = len(unit_sentence(ranked[0]).split())
     for u in ranked[1:]:
-        if len(chosen) >= MAX_UNITS or u.score < 0.7 * ranked[0].score or u.coverage < 0.4:
+        if len(chosen) >= MAX_UNITS or u.score < RUNNER_UP_SHARE * ranked[0].score or u.coverage < RUNNER_UP_COVERAGE:
             continue
         if type_re is not None and not type_re.search(u.text):
             continue

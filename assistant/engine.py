@@ -16,34 +16,29 @@ from assistant.boundaries import MESSAGES as BOUNDARY_MESSAGES
 from assistant.boundaries import check_boundaries
 from assistant.contract import Answer
 from assistant.conversations import ConversationStore
-from assistant.evidence import DATE, EMAIL, PHONE, Unit, corpus_acronyms, corpus_statistics, score_units
+from assistant.evidence import DATE, EMAIL, PHONE, Unit, corpus_acronyms, corpus_statistics
+from assistant.fitted import Fitted, fitted_for
 from assistant.generation import Generation, generate
 from assistant.llm import ChatModel
 from assistant.llm import from_settings as llm_from_settings
 from assistant.messages import msg
 from assistant.query import (DOMAIN, MAX_MESSAGE_CHARS, Query, analyze, anchors, definition_term, number_pattern,
                              spelling_fixes)
+from assistant.policy import AbstentionPolicy, Decision, Evidence
+from assistant.ranking import Question, rank_evidence
 from assistant.referral import find_contact, route
-from assistant.retrieval import HybridRetriever, Retriever, ScoredChunk
+from assistant.retrieval import HybridRetriever, Retriever, ScoredChunk, dense_text
 from assistant.safety import CRISIS_REPLY, PROGRAM_FOLLOWS, SUPPORT_NOTE, CrisisDetector
 from assistant.safety_model import EMBEDDER as CRISIS_EMBEDDER
 from assistant.safety_model import CrisisModel
 from ingest.embedding import Embedder, get_embedder
 from ingest.lexical import tokenize
 from ingest.store import CURRENT, IndexVersion, current_version_dir
+from ingest.units import sentence_spans
 from peerhelp.errors import PeerhelpError
 from peerhelp.settings import Settings
 
-# Calibrated on the evaluation dev split (evals/README.md, "Calibration"); change them only with a new dev run.
-MIN_COVERAGE = 0.45
-DENSE_SUPPORTED_COVERAGE = 0.3  # a lower coverage is enough when the passage is also semantically close
-# A chunk's dense similarity that counts as close depends on the model's scale (MiniLM spreads 0.2-0.8,
-# e5 sits in 0.75-0.95); the e5 value is the dev-split point where abstention recall stops rising.
-MIN_DENSE = {"all-MiniLM-L6-v2": 0.55, "multilingual-e5-small-q4": 0.88}
-MIN_TYPED_COVERAGE = 0.3
-NEAR_COVERAGE = 0.3
-OUT_OF_DOMAIN_COVERAGE = 0.85
-ANCHOR_PENALTY = 0.4
+NEAR_COVERAGE = 0.3  # an abstention shows the closest passage only when it shares this much of the question
 TOP_K = 8
 # One of each path (membership, general, contact, Spanish, the crisis check); never stored.
 WARM_UP_QUESTIONS = ["Is Kern County participating?", "What is a peer support specialist?",
@@ -57,7 +52,9 @@ class InputError(PeerhelpError):
 class Trace:
     query: Query | None = None
     hits: list[ScoredChunk] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)  # every ranked unit, best first
     chosen: list[Unit] = field(default_factory=list)
+    policy: Decision | None = None
     decision: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
     index_version: str | None = None
@@ -68,11 +65,14 @@ class Assistant:
     """Usage: `Assistant(Settings()).ask("Is Kern County participating?")`."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, retriever: Retriever | None = None,
-                 llm: ChatModel | None = None, crisis_embedder: Embedder | None = None):
-        """`embedder` must be the model the index was built with; `crisis_embedder` the crisis layer's own."""
+                 llm: ChatModel | None = None, crisis_embedder: Embedder | None = None, fitted: Fitted | None = None):
+        """`embedder` must be the model the index was built with; `crisis_embedder` the crisis layer's own;
+        `fitted` the ranking and answer policy (default: the one fitted on dev for that model)."""
         self.settings = settings
         self.llm = llm or llm_from_settings(settings)
         self.embedder = embedder or get_embedder(settings.embedding_model)
+        self.fitted = fitted or fitted_for(self.embedder.name)
+        self.policy = AbstentionPolicy(self.fitted)
         # The same model serves both when retrieval uses MiniLM: one session in memory, one embedding per message.
         self.crisis_embedder = crisis_embedder or (
             self.embedder if self.embedder.name == CRISIS_EMBEDDER else get_embedder(CRISIS_EMBEDDER))
@@ -179,8 +179,10 @@ class Assistant:
         lang = query.language
         text = CRISIS_REPLY[lang]
         citations = []
-        if DOMAIN.search(query.focus):
-            program = self._answer(query, index, trace)
+        sentences = [query.cleaned[a:b] for a, b in sentence_spans(query.cleaned)]
+        asked = [s for s in sentences if s.rstrip().endswith("?") and DOMAIN.search(s)]
+        if asked:  # the program question alone, without the words of distress around it
+            program = self._answer(analyze(" ".join(asked), []), index, trace)
             if program.status == "answered":
                 text = f"{text}\n\n{PROGRAM_FOLLOWS[lang]} {program.answer}"
                 citations = program.citations
@@ -220,36 +222,34 @@ class Assistant:
                 return Answer(status="answered", answer=text, citations=cites.items, language=lang)
 
         focus_tokens = set(tokenize(" ".join(fixes.get(w, w) for w in re.findall(r"\S+", query.focus)))) if query.follow_up else set()
-        units = score_units(hits, tokenize(scoring_text), idf, boost=focus_tokens)
-        _apply_anchors(units, anchors(query.original if lang == "en" else query.text))
-        if definition is not None:
-            _prefer_definitions(units, definition)
-        ranked = sorted(units, key=lambda u: u.score, reverse=True)
+        type_re = {"email": EMAIL, "phone": PHONE, "date": DATE}.get(query.answer_type)
+        if query.answer_type == "number":
+            type_re = number_pattern(query.original if lang == "en" else query.text)
+        question = Question(tokens=tokenize(scoring_text), boost=focus_tokens, definition=definition, wanted=type_re,
+                            vector=self.embedder.embed_query(dense_text(self.embedder, retrieval_text, query.meaning)),
+                            anchors=anchors(query.original if lang == "en" else query.text))
+        ranked = rank_evidence(hits, index, question, idf, self.fitted)
+        trace.units = ranked
         best = ranked[0] if ranked else None
         in_domain = bool(DOMAIN.search(query.text) or DOMAIN.search(query.original) or DOMAIN.search(scoring_text)
                          or set(tokenize(scoring_text)) & corpus_acronyms(index))
         topic = route(query.original + " " + query.text)
-
-        if not in_domain and (best is None or best.coverage < OUT_OF_DOMAIN_COVERAGE):
-            trace.decision = "scope: no program terms and no strong passage"
+        chosen = select_units(ranked, query, type_re)
+        trace.chosen = chosen
+        lead = chosen[0] if chosen else None
+        decision = self.policy.decide(lead, Evidence(
+            in_domain=in_domain, wants_type=type_re is not None,
+            type_found=bool(lead and type_re and type_re.search(lead.text)),
+            focus_found=bool(lead and _mentions_focus(lead, tokenize(scoring_text), idf))))
+        trace.policy = decision
+        answered = decision.answer
+        if not answered and not in_domain:
+            trace.decision = f"scope: no program terms and no strong passage; {decision.describe()}"
             trace.timings_ms["compose"] = _ms(t)
             return Answer(status="abstained", language=lang,
                           answer=f"{msg(lang, 'scope')} {msg(lang, 'scope_ask')}")
-
-        type_re = {"email": EMAIL, "phone": PHONE, "date": DATE}.get(query.answer_type)
-        if query.answer_type == "number":
-            type_re = number_pattern(query.original if lang == "en" else query.text)
-        chosen = select_units(units, query, type_re)
-        trace.chosen = chosen
-        answered = bool(chosen) and (chosen[0].coverage >= MIN_COVERAGE or
-                                     (chosen[0].coverage >= DENSE_SUPPORTED_COVERAGE and
-                                      chosen[0].dense >= MIN_DENSE[self.embedder.name]))
-        if type_re is not None:
-            answered = bool(chosen) and bool(type_re.search(chosen[0].text)) and \
-                chosen[0].coverage >= MIN_TYPED_COVERAGE and best is not None and best.coverage >= MIN_COVERAGE * 0.8 \
-                and _mentions_focus(chosen[0], tokenize(scoring_text), idf)
         if answered:
-            trace.decision = f"answered: best coverage {chosen[0].coverage:.2f}, type {query.answer_type}"
+            trace.decision = f"answered ({query.answer_type}): {decision.describe()}"
             conflict = conflicting_numbers(chosen, ranked[:20], type_re) if query.answer_type == "number" else None
             text = compose_answer(query, chosen, cites, conflict)
             trace.timings_ms["compose"] = _ms(t)
@@ -271,23 +271,10 @@ class Assistant:
             return Answer(status="answered", answer=text, citations=cites.items, language=lang)
 
         near = best if best is not None and best.coverage >= NEAR_COVERAGE else None
-        trace.decision = (f"abstained: best coverage {best.coverage:.2f}" if best else "abstained: nothing retrieved") + \
-            (f", no {query.answer_type} in the passages" if type_re is not None else "")
+        trace.decision = f"abstained ({query.answer_type}): " + (decision.describe() if best else "nothing retrieved")
         text = compose_abstention(query, near, contact, topic, cites)
         trace.timings_ms["compose"] = _ms(t)
         return Answer(status="abstained", answer=text, citations=cites.items, language=lang)
-
-
-def _apply_anchors(units: list[Unit], groups: list[set[str]]) -> None:
-    """Evidence that never mentions what the question is about ('EPOC', 'peer') is demoted, not trusted."""
-    if not groups:
-        return
-    for u in units:
-        context = f"{u.chunk.text} {u.chunk.section or ''} {u.chunk.title} {u.chunk.issuer}".lower()
-        if not all(any(re.search(rf"(?<![a-z0-9]){re.escape(alt)}(?![a-z0-9])", context) for alt in group)
-                   for group in groups):
-            u.coverage *= ANCHOR_PENALTY
-            u.score *= ANCHOR_PENALTY
 
 
 _TYPE_WORDS = set(tokenize("when date deadline due time cost costs fee fees price pay paid score percent hour hours minimum "
@@ -315,13 +302,6 @@ def _add_definition_chunks(hits: list[ScoredChunk], index: IndexVersion, pattern
     top = max((h.score for h in hits), default=1.0)
     extra = [ScoredChunk(c, top) for c in index.chunks if c.id not in seen and pattern.search(c.text)]
     return hits + extra[:4]
-
-
-def _prefer_definitions(units: list[Unit], pattern: re.Pattern) -> None:
-    for u in units:
-        if pattern.search(u.text):
-            u.score += 0.3
-            u.coverage = max(u.coverage, 0.6)
 
 
 def _mostly_unsupported_script(message: str) -> bool:

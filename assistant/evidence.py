@@ -1,4 +1,4 @@
-"""Evidence units: the sentences, list items and table records an answer can quote.
+"""Evidence units: the sentences, list items, table records and FAQ answers an answer can quote.
 
 Every unit is an exact slice of its document's cleaned text (start/end offsets), so the
 quote shown to a user is always verifiable against the passage it cites.
@@ -6,11 +6,9 @@ quote shown to a user is always verifiable against the passage it cites.
 
 import math
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from assistant.retrieval import ScoredChunk
 from assistant.spelling import Vocabulary
 from ingest.chunking import Chunk
 from ingest.lexical import tokenize
@@ -31,16 +29,24 @@ class Unit:
     text: str
     start: int  # offsets in the cleaned document
     end: int
-    kind: str  # sentence | item | record
+    kind: str  # sentence | item | record | question (an FAQ's question line: never quoted as an answer)
     tokens: set[str] = field(default_factory=set)
+    asks: str = ""  # the FAQ question this unit answers, if it sits under one
+    # Set by ranking (assistant/ranking.py): the features, and the fitted probability that the unit answers.
     coverage: float = 0.0
-    score: float = 0.0
+    semantic: float = 0.0  # the unit's own vector against the question's, on the model's fitted scale
+    chunk_score: float = 0.0  # the chunk's fused retrieval score relative to the best chunk's
     dense: float = 0.0  # the chunk's dense similarity to the question
+    anchored: bool = True  # mentions what the question names (its acronyms, numbers, "peer")
+    defines: bool = False  # has the shape of a definition of the asked-about term
+    typed: bool = False  # holds a value of the asked-for kind (an email, a date, an amount)
+    features: dict[str, float] = field(default_factory=dict)  # what the ranker weighed
+    score: float = 0.0
 
 
 def units_of(chunk: Chunk) -> list[Unit]:
-    """The chunk's sentences, list items and records (ingest/units.py) as scoreable units."""
-    return [Unit(chunk, s.text, s.start, s.end, s.kind, set(tokenize(s.text))) for s in split_units(chunk)]
+    """The chunk's sentences, list items, records and FAQ lines (ingest/units.py) as scoreable units."""
+    return [Unit(chunk, s.text, s.start, s.end, s.kind, set(tokenize(s.text)), s.asks) for s in split_units(chunk)]
 
 
 @per_index
@@ -60,33 +66,3 @@ def corpus_acronyms(index: IndexVersion) -> set[str]:
     """Program acronyms the documents use (CAMHPRO, EPOC, PWI…), as BM25 tokens: they mark a question as in scope."""
     words = {w for c in index.chunks for w in re.findall(r"\b[A-Z][A-Z-]{2,}[A-Z]\b", c.text)}
     return {t for w in words for t in tokenize(w) if len(t) >= 3}
-
-
-def score_units(hits: list[ScoredChunk], query_tokens: list[str], idf: dict[str, float],
-                boost: set[str] | None = None) -> list[Unit]:
-    """Coverage = IDF-weighted share of the question's terms found in the unit (its section counts half).
-
-    A term the corpus never uses weighs like a typical term (the median): a question about it
-    is probably not answered, but informal words ("whats", "lol") must not sink a real question.
-    `boost` terms (the newest message of a follow-up) count double.
-    """
-    q = set(query_tokens)
-    unknown = statistics.median(idf.values()) if idf else 1.0
-    boost = boost or set()
-
-    def weight(t: str) -> float:
-        return idf.get(t, unknown) * (2.0 if t in boost else 1.0)
-
-    total = sum(weight(t) for t in q) or 1.0
-    best_chunk = max((h.score for h in hits), default=1.0) or 1.0
-    units: list[Unit] = []
-    for hit in hits:
-        context = set(tokenize(" ".join(hit.chunk.heading_path) + " " + hit.chunk.title + " " + hit.chunk.issuer))
-        for unit in units_of(hit.chunk):
-            direct = sum(weight(t) for t in q & unit.tokens)
-            inherited = sum(weight(t) for t in (q & context) - unit.tokens)
-            unit.coverage = (direct + 0.5 * inherited) / total
-            unit.score = 0.75 * unit.coverage + 0.25 * (hit.score / best_chunk)
-            unit.dense = hit.dense_score or 0.0
-            units.append(unit)
-    return units

@@ -37,6 +37,11 @@ class Retriever(Protocol):
         ...
 
 
+def dense_text(embedder: Embedder, query: str, meaning: str | None) -> str:
+    """What the embedding model reads: the message as typed for a multilingual model, else its English rendering."""
+    return meaning if meaning and embedder.multilingual else query
+
+
 class HybridRetriever:
     """Usage: `HybridRetriever(IndexVersion.open_current(dir), embedder).retrieve("who certifies peers?")`."""
 
@@ -68,8 +73,7 @@ class HybridRetriever:
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         fused: dict[int, ScoredChunk] = {}
-        dense_text = meaning if meaning and self.embedder.multilingual else query
-        for rank, (row, score) in enumerate(self.dense(dense_text, self.candidates), start=1):
+        for rank, (row, score) in enumerate(self.dense(dense_text(self.embedder, query, meaning), self.candidates), start=1):
             item = fused.setdefault(row, ScoredChunk(self.index.chunks[row], 0.0))
             item.dense_rank, item.dense_score = rank, score
             item.score += 1.0 / (self.rrf_k + rank)

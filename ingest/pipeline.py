@@ -16,6 +16,7 @@ from ingest.embedding import Embedder, get_embedder
 from ingest.lexical import LEXICAL_VERSION
 from ingest.loaders import load_text
 from ingest.manifest import DocumentEntry, read_manifest
+from ingest.units import UNITS_VERSION, split_units, unit_embedding_text
 from ingest.store import (DocumentState, IndexState, IndexVersion, current_version_dir, ingest_lock,
                           new_version_name, prune, write_version)
 from peerhelp.errors import LoadError, PeerhelpError
@@ -77,6 +78,7 @@ class Prepared:
     embeddings: np.ndarray | None  # None: still to embed
     cleaned_chars: int
     reused: bool = False
+    unit_embeddings: np.ndarray | None = None  # one row per evidence unit (ingest/units.py)
 
 
 def content_hash(path: Path, entry: DocumentEntry) -> str:
@@ -88,7 +90,7 @@ def content_hash(path: Path, entry: DocumentEntry) -> str:
 def pipeline_signature(settings: Settings, embedder: Embedder) -> str:
     """Anything that changes chunk text or vectors; a different signature re-embeds everything."""
     return (f"clean-v{CLEANING_VERSION}|chunk-v{CHUNKING_VERSION}|lexical-v{LEXICAL_VERSION}|"
-            f"target-{settings.chunk_target_tokens}|{embedder.name}")
+            f"units-v{UNITS_VERSION}|target-{settings.chunk_target_tokens}|{embedder.name}")
 
 
 def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: Embedder | None = None) -> IngestSummary:
@@ -115,7 +117,8 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
             old = reusable.state.documents.get(entry.id) if reusable else None
             if old and old.content_hash == digest:
                 prepared.append(Prepared(entry, digest, reusable.chunks_of(entry.id), reusable.embeddings_of(entry.id),
-                                         old.cleaned_chars, reused=True))
+                                         old.cleaned_chars, reused=True,
+                                         unit_embeddings=reusable.unit_embeddings_of(entry.id)))
                 continue
             try:
                 cleaned = clean_text(load_text(path, max_bytes))
@@ -147,11 +150,16 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
                                  0, len(prepared), [], skipped, time.perf_counter() - started)
 
         total = sum(len(p.chunks) for p in to_embed)
-        reporter.stage(f"embedding {total} chunks from {len(to_embed)} documents")
-        reporter.embedding_started(total)
+        unit_texts = {id(p): [unit_embedding_text(c, u) for c in p.chunks for u in split_units(c)] for p in to_embed}
+        units = sum(len(texts) for texts in unit_texts.values())
+        reporter.stage(f"embedding {total} chunks and their {units} sentences, items and records "
+                       f"from {len(to_embed)} documents")
+        reporter.embedding_started(total + units)
         for p in to_embed:
             p.embeddings = embedder.embed_documents([c.embedding_text() for c in p.chunks],
                                                     batch_size=settings.embed_batch_size, progress=reporter.embedded)
+            p.unit_embeddings = embedder.embed_documents(unit_texts[id(p)], batch_size=settings.embed_batch_size,
+                                                         progress=reporter.embedded)
 
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         state = IndexState(version=new_version_name(), signature=signature, created_at=now)
@@ -162,8 +170,10 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
                 **p.entry.model_dump(mode="json"), content_hash=p.content_hash, chunk_count=len(p.chunks),
                 ingested_at=ingested_at, cleaned_chars=p.cleaned_chars)
         all_chunks = [c for p in prepared for c in p.chunks]
-        vectors = np.vstack([p.embeddings for p in prepared]) if prepared else np.zeros((0, embedder.dimension), np.float32)
-        write_version(index_dir, state, all_chunks, vectors, on_stage=reporter.stage, chroma_url=settings.chroma_url)
+        vectors = np.vstack([p.embeddings for p in prepared])
+        unit_vectors = np.vstack([p.unit_embeddings for p in prepared])
+        write_version(index_dir, state, all_chunks, vectors, unit_vectors, on_stage=reporter.stage,
+                      chroma_url=settings.chroma_url)
         prune(index_dir, settings.keep_versions, settings.chroma_url)
         return IngestSummary(state.version, True, len(prepared), len(all_chunks), total,
                              len(prepared) - len(to_embed), removed, skipped, time.perf_counter() - started)

@@ -2,7 +2,8 @@
 
     <index_dir>/
       CURRENT                   one line: the live version's name (replaced atomically)
-      versions/<name>/          complete builds: chunks.jsonl, embeddings.npy, bm25/, state.json, vectors.json
+      versions/<name>/          complete builds: chunks.jsonl, embeddings.npy, unit_embeddings.npy, bm25/,
+                                state.json, vectors.json
                                 (+ chroma/, or a collection on a Chroma server: ingest/vectors.py)
       versions/.building-<name> a build in progress (never read; removed by the next ingest)
       .ingest.lock              one ingest at a time
@@ -29,6 +30,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from ingest.chunking import Chunk
+from ingest.units import split_units
 from ingest.vectors import drop_vectors, open_collection, write_vectors
 from peerhelp.errors import IndexNotFoundError, PeerhelpError
 
@@ -104,14 +106,19 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
 
 
 def write_version(index_dir: Path, state: IndexState, chunks: list[Chunk], embeddings: np.ndarray,
-                  on_stage=lambda stage: None, chroma_url: str | None = None) -> Path:
-    """Write a complete build and make it current. Returns the version directory."""
+                  unit_embeddings: np.ndarray, on_stage=lambda stage: None, chroma_url: str | None = None) -> Path:
+    """Write a complete build and make it current. Returns the version directory.
+
+    `unit_embeddings` has one row per evidence unit, in the order of `split_units` over `chunks`.
+    """
     import bm25s
 
     from ingest.lexical import tokenize
 
     if len(chunks) != len(embeddings):
         raise ValueError("one embedding per chunk expected")
+    if len(unit_embeddings) != sum(len(split_units(c)) for c in chunks):
+        raise ValueError("one embedding per evidence unit expected")
     versions = index_dir / VERSIONS
     versions.mkdir(parents=True, exist_ok=True)
     building = versions / (BUILDING_PREFIX + state.version)
@@ -122,6 +129,7 @@ def write_version(index_dir: Path, state: IndexState, chunks: list[Chunk], embed
         for c in chunks:
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
     np.save(building / "embeddings.npy", embeddings)
+    np.save(building / "unit_embeddings.npy", unit_embeddings)
 
     on_stage("writing BM25 index")
     retriever = bm25s.BM25()
@@ -245,9 +253,33 @@ class IndexVersion:
     def collection(self):
         return open_collection(self.path, self.chroma_url)
 
+    @cached_property
+    def unit_rows(self) -> list[int]:
+        """Where each chunk's unit vectors start in `unit_embeddings` (one more entry: the total)."""
+        rows = [0]
+        for c in self.chunks:
+            rows.append(rows[-1] + len(split_units(c)))
+        return rows
+
+    @cached_property
+    def unit_embeddings(self) -> np.ndarray:
+        vectors = np.load(self.path / "unit_embeddings.npy")
+        if len(vectors) != self.unit_rows[-1]:
+            raise PeerhelpError(f"{self.path}: the stored unit vectors do not match the chunks. "
+                                "Fix: run `peerhelp ingest` to rebuild the index.")
+        return vectors
+
+    def unit_embeddings_of_chunk(self, row: int) -> np.ndarray:
+        return self.unit_embeddings[self.unit_rows[row]:self.unit_rows[row + 1]]
+
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         return [c for c in self.chunks if c.doc_id == doc_id]
 
     def embeddings_of(self, doc_id: str) -> np.ndarray:
         rows = [i for i, c in enumerate(self.chunks) if c.doc_id == doc_id]
         return self.embeddings[rows]
+
+    def unit_embeddings_of(self, doc_id: str) -> np.ndarray:
+        rows = [i for i, c in enumerate(self.chunks) if c.doc_id == doc_id]
+        return np.vstack([self.unit_embeddings_of_chunk(i) for i in rows]) if rows else \
+            np.zeros((0, self.unit_embeddings.shape[1]), np.float32)

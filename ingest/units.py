@@ -4,13 +4,19 @@ An answer quotes a unit, not a chunk. They live on the ingest floor because they
 about a chunk's text (the crisis layer's training reads them too), not about a question. Each
 unit is an exact slice of its document's cleaned text (start/end offsets), so a quote is always
 verifiable against the passage it cites.
+
+In a question-and-answer document the question line is not an answer: it is marked `question`,
+and the lines under it carry it in `asks`, so ranking can match a question to the text that
+answers it (and the embedding of an answer line knows what it answers).
 """
 
 import re
 from dataclasses import dataclass
 
-from ingest.chunking import Chunk
+from ingest.chunking import Chunk, context_prefix
 from ingest.cleaning import RECORD_SEP
+
+UNITS_VERSION = 2  # part of the index signature: unit vectors are stored in this order
 
 _SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][)\"']))\s+(?=[\"'(¿¡]?[A-Z0-9ÁÉÍÓÚÑ])")
 _ABBREVIATIONS = {"p.m", "a.m", "no", "dec", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
@@ -24,25 +30,35 @@ class UnitSpan:
     text: str
     start: int  # offsets in the cleaned document
     end: int
-    kind: str  # sentence | item | record
+    kind: str  # sentence | item | record | question (an FAQ's question line)
+    asks: str = ""  # the FAQ question this unit sits under, if any
+
+
+_QUESTION_LINE = re.compile(r"^\s*(?:Q\d*[.:)]?\s+|\d{1,2}[.)]\s+)?[¿A-ZÁÉÍÓÚÑ][^?\n]{5,200}\?\s*$")
 
 
 def split_units(chunk: Chunk) -> list[UnitSpan]:
     units: list[UnitSpan] = []
     pos = 0
+    asks = ""
     for line in chunk.text.split("\n"):
         line_start = chunk.start + pos
         pos += len(line) + 1
         if not line.strip():
             continue
+        if _QUESTION_LINE.match(line) and not line.startswith("- "):
+            units.append(UnitSpan(line.strip(), line_start + len(line) - len(line.lstrip()),
+                                  line_start + len(line.rstrip()), "question"))
+            asks = line.strip()
+            continue
         if line.startswith("- "):
             for k, (s, e) in enumerate(sentence_spans(line[2:])):
                 units.append(UnitSpan(line[2 + s:2 + e], line_start + 2 + s, line_start + 2 + e,
-                                      "item" if k == 0 else "sentence"))
+                                      "item" if k == 0 else "sentence", asks))
             continue
         is_record = RECORD_SEP in line
         if is_record and len(line.split()) <= _LONG_RECORD_WORDS:
-            units.append(UnitSpan(line, line_start, line_start + len(line), "record"))
+            units.append(UnitSpan(line, line_start, line_start + len(line), "record", asks))
             continue
         segments = [(0, len(line))]
         if is_record:
@@ -53,8 +69,13 @@ def split_units(chunk: Chunk) -> list[UnitSpan]:
         for seg_start, seg_end in segments:
             for s, e in sentence_spans(line[seg_start:seg_end]):
                 units.append(UnitSpan(line[seg_start + s:seg_start + e], line_start + seg_start + s,
-                                      line_start + seg_start + e, "sentence"))
+                                      line_start + seg_start + e, "sentence", asks))
     return units
+
+
+def unit_embedding_text(chunk: Chunk, unit: UnitSpan) -> str:
+    """What the model sees for one unit: where it sits (title, section, the FAQ question) and its text."""
+    return context_prefix(chunk.title, chunk.heading_path) + (f"{unit.asks} " if unit.asks else "") + unit.text
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

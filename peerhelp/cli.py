@@ -380,6 +380,36 @@ def compare_embedders(split: Annotated[str, typer.Option(help="dev (tune on it) 
         typer.echo(f"| {c.model} | {c.embed_chunks_s} | {c.query_ms_p50} |")
 
 
+@app.command("fit")
+def fit_(split: Annotated[str, typer.Option(help="dev: the only split the answer stages are fitted on.")] = "dev",
+         index_dir: IndexDir = None, corpus_dir: CorpusDir = None) -> None:
+    """Fit the unit ranker and the answer policy for PEERHELP_EMBEDDING_MODEL; write assistant/data/fitted.json.
+
+    The index must be built with that model. Example: PEERHELP_EMBEDDING_MODEL=multilingual-e5-small-q4 peerhelp fit
+    """
+    enforce_offline()
+    from assistant.engine import Assistant
+    from assistant.fitted import FITTED_FILE, Fitted, write_section
+    from evals.fitting import fit
+    from evals.gold import load_gold
+
+    if split != "dev":
+        _fail(ValueError(f"fitting on the {split} split would make its figures meaningless. Fix: use --split dev."))
+    settings = _settings(index_dir, corpus_dir)
+    try:
+        assistant = Assistant(settings, fitted=Fitted(settings.embedding_model))
+        fitted = fit(assistant, load_gold(split), split)
+    except PeerhelpError as err:
+        _fail(err)
+    write_section(fitted)
+    typer.echo(f"{fitted.model}: ranking {fitted.ranking.weights}, bias {fitted.ranking.bias:.3f}")
+    typer.echo(f"answer {fitted.answer.weights}, bias {fitted.answer.bias:.3f}, threshold {fitted.threshold}")
+    typer.echo("| p | questions | predicted | observed |\n|---|---|---|---|")
+    for row in fitted.provenance["reliability"]:
+        typer.echo(f"| {row['bin']} | {row['items']} | {row['predicted']} | {row['observed']} |")
+    typer.echo(f"Written: {FITTED_FILE}")
+
+
 @app.command("train-safety")
 def train_safety(index_dir: IndexDir = None) -> None:
     """Rebuild assistant/data/crisis_model.npz from assistant/data/crisis_training.jsonl (deterministic)."""

@@ -30,8 +30,8 @@ def test_incremental__unchanged_changed_added_removed(tmp_path, corpus_copy, emb
     counting = CountingEmbedder(embedder)
     settings = _settings(tmp_path, corpus_copy)
     first = run_ingest(settings, embedder=counting)
-    total = first.chunks
-    assert counting.embedded == total
+    index = IndexVersion.open_current(settings.index_dir)
+    assert counting.embedded == first.chunks + len(index.unit_embeddings)  # each chunk, and each unit inside it
 
     counting.embedded = 0
     again = run_ingest(settings, embedder=counting)
@@ -42,7 +42,8 @@ def test_incremental__unchanged_changed_added_removed(tmp_path, corpus_copy, emb
     changed = run_ingest(settings, embedder=counting)
     index = IndexVersion.open_current(settings.index_dir)
     assert changed.changed and changed.reused_documents == 4
-    assert counting.embedded == len(index.chunks_of("dhcs-peer-support-services"))
+    assert counting.embedded == len(index.chunks_of("dhcs-peer-support-services")) + \
+        len(index.unit_embeddings_of("dhcs-peer-support-services"))
     assert any("recordings are posted" in c.text for c in index.chunks)
 
     counting.embedded = 0
@@ -59,8 +60,10 @@ def test_incremental__unchanged_changed_added_removed(tmp_path, corpus_copy, emb
     assert set(index.state.documents) == {"dhcs-bh-workforce-development", "dhcs-peer-support-services",
                                           "mhsoac-peer-certification-resource-guide", "calmhsa-peer-certification",
                                           "renewal-note"}
-    assert counting.embedded == len(index.chunks_of("renewal-note")) == 1
+    assert len(index.chunks_of("renewal-note")) == 1 and len(index.unit_embeddings_of("renewal-note")) == 1
+    assert counting.embedded == 2  # its one chunk and the one sentence inside it
     assert index.collection.count() == len(index.chunks)
+    assert len(index.unit_embeddings) == index.unit_rows[-1]  # the reused documents kept their unit vectors
 
 
 def test_corrupt_file__is_skipped_and_everything_else_ingests(tmp_path, corpus_copy, embedder):

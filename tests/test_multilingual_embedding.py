@@ -82,11 +82,15 @@ def test_a_multilingual_model_reads_the_question_as_typed(seed_index, embedder, 
     assert recorder.queries == [embedded] and len(hits) == 3
 
 
-def test_every_packaged_model_has_its_dense_threshold():
-    from assistant.engine import MIN_DENSE
+def test_every_packaged_model_has_a_ranker_and_answer_policy_fitted_on_dev():
+    from assistant.fitted import read_all
     from ingest.embedding import MODELS
 
-    assert set(MIN_DENSE) == set(MODELS)
+    fitted = read_all()
+    assert set(fitted) == set(MODELS)
+    for section in fitted.values():
+        assert section.provenance["split"] == "dev" and section.provenance["questions"] >= 150
+        assert 0.0 < section.threshold < 1.0 and section.ranking.weights and section.answer.weights
 
 
 def test_retrieval_and_crisis_share_one_minilm(seed_index, embedder):

@@ -1,0 +1,59 @@
+"""Answer or abstain: the one decision, with its features and threshold in one place.
+
+The policy sees the lead unit the ranking chose and a few facts about the question, and
+estimates the probability that quoting that unit gives the reader what they asked for. The
+weights and the threshold are fitted on the dev split (`peerhelp fit`, assistant/fitted.py); the
+evaluation report prints how well the probabilities held (its reliability table).
+"""
+
+from dataclasses import dataclass, field
+
+from assistant.evidence import Unit
+from assistant.fitted import Fitted
+
+
+@dataclass
+class Decision:
+    answer: bool
+    probability: float
+    features: dict[str, float] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        shown = ", ".join(f"{k} {v:.2f}" for k, v in self.features.items())
+        return f"{'answer' if self.answer else 'abstain'}: p {self.probability:.2f} ({shown})"
+
+
+@dataclass
+class Evidence:
+    """What the decision looks at besides the lead unit."""
+
+    in_domain: bool  # the question uses the program's terms
+    wants_type: bool  # it asks for an email, phone, date or number
+    type_found: bool  # … and the lead unit holds one
+    focus_found: bool  # … and the lead unit is about the question's most specific term
+
+
+class AbstentionPolicy:
+    """Usage: `AbstentionPolicy(fitted_for(model)).decide(lead, evidence)`."""
+
+    def __init__(self, fitted: Fitted):
+        self.fitted = fitted
+
+    def features(self, lead: Unit, evidence: Evidence) -> dict[str, float]:
+        return {
+            "coverage": lead.coverage,
+            "semantic": self.fitted.semantic.z(lead.semantic),
+            "dense": self.fitted.dense.z(lead.dense),
+            "score": lead.score,
+            "anchored": float(lead.anchored),
+            "in_domain": float(evidence.in_domain),
+            "type_missing": float(evidence.wants_type and not evidence.type_found),
+            "focus_missing": float(evidence.wants_type and not evidence.focus_found),
+        }
+
+    def decide(self, lead: Unit | None, evidence: Evidence) -> Decision:
+        if lead is None:
+            return Decision(False, 0.0)
+        features = self.features(lead, evidence)
+        p = self.fitted.answer.probability(features)
+        return Decision(p >= self.fitted.threshold, p, features)

@@ -1,0 +1,92 @@
+"""Rank evidence: every sentence, list item, table record and FAQ answer of the retrieved chunks.
+
+Two signals, each strong where the other is weak:
+- meaning: the unit's own vector (stored at ingest, embedded with its title, section and FAQ
+  question) against the question's, which reads paraphrase, filler words and Spanish;
+- words: coverage, the IDF-weighted share of the question's terms found in the unit (the FAQ
+  question it answers counts fully, its section and title half), which pins names, numbers and acronyms.
+With two facts about the question (does the unit mention what the question names; is it shaped
+like a definition of the asked-about term) they are weighed by a logistic model fitted on the dev
+split (assistant/fitted.py), so a unit's score is the probability that it holds an asked-for fact.
+An FAQ's question line is never ranked: the text under it is the answer.
+"""
+
+import re
+import statistics
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.evidence import Unit, units_of
+from assistant.fitted import Fitted
+from assistant.retrieval import ScoredChunk
+from ingest.lexical import tokenize
+from ingest.store import IndexVersion
+
+SECTION_WEIGHT = 0.5  # a term found only in the unit's section or title counts half
+
+
+@dataclass
+class Question:
+    """What ranking needs to know about the question (computed once by the engine)."""
+
+    tokens: list[str]  # stemmed terms of the corpus-English rendering
+    vector: np.ndarray  # the question as the embedding model reads it
+    boost: set[str]  # terms of a follow-up's newest message: they count double
+    anchors: list[set[str]]  # what the evidence must mention, each as a set of alternatives
+    definition: re.Pattern | None = None  # the shape of a definition of the asked-about term
+    wanted: re.Pattern | None = None  # the shape of the asked-for value (an email, a date, an amount), if any
+
+
+def unit_features(unit: Unit, fitted: Fitted, best_coverage: float, best_semantic: float) -> dict[str, float]:
+    """Absolute and relative to the question's best unit: the gaps let the model compare within one question."""
+    semantic = fitted.semantic.z(unit.semantic)
+    return {"coverage": unit.coverage, "semantic": semantic, "chunk": unit.chunk_score,
+            "coverage_gap": unit.coverage - best_coverage, "semantic_gap": semantic - fitted.semantic.z(best_semantic),
+            "anchored": float(unit.anchored), "defines": float(unit.defines), "typed": float(unit.typed)}
+
+
+def rank_evidence(hits: list[ScoredChunk], index: IndexVersion, question: Question, idf: dict[str, float],
+                  fitted: Fitted) -> list[Unit]:
+    """The units of the retrieved chunks, best first, each with its features and score."""
+    q = set(question.tokens)
+    unknown = statistics.median(idf.values()) if idf else 1.0
+
+    def weight(t: str) -> float:
+        # A term the corpus never uses weighs like a typical term: informal words must not sink a real question.
+        return idf.get(t, unknown) * (2.0 if t in question.boost else 1.0)
+
+    total = sum(weight(t) for t in q) or 1.0
+    best_chunk = max((h.score for h in hits), default=1.0) or 1.0
+    units: list[Unit] = []
+    for hit in hits:
+        chunk = hit.chunk
+        context = set(tokenize(" ".join(chunk.heading_path) + " " + chunk.title + " " + chunk.issuer))
+        where = f"{chunk.text} {chunk.section or ''} {chunk.title} {chunk.issuer}".lower()
+        anchored = all(any(_mentions(where, alt) for alt in group) for group in question.anchors)
+        vectors = index.unit_embeddings_of_chunk(index.by_id[chunk.id])
+        similarities = vectors @ question.vector if len(vectors) else np.zeros(0)
+        for unit, similarity in zip(units_of(chunk), similarities):
+            if unit.kind == "question":
+                continue
+            asked = set(tokenize(unit.asks)) - unit.tokens
+            direct = sum(weight(t) for t in q & (unit.tokens | asked))
+            inherited = sum(weight(t) for t in (q & context) - unit.tokens - asked)
+            unit.coverage = (direct + SECTION_WEIGHT * inherited) / total
+            unit.semantic = float(similarity)
+            unit.chunk_score = hit.score / best_chunk
+            unit.dense = hit.dense_score or 0.0
+            unit.anchored = anchored
+            unit.defines = bool(question.definition and question.definition.search(unit.text))
+            unit.typed = bool(question.wanted and question.wanted.search(unit.text))
+            units.append(unit)
+    best_coverage = max((u.coverage for u in units), default=0.0)
+    best_semantic = max((u.semantic for u in units), default=0.0)
+    for unit in units:
+        unit.features = unit_features(unit, fitted, best_coverage, best_semantic)
+        unit.score = fitted.ranking.probability(unit.features)
+    return sorted(units, key=lambda u: u.score, reverse=True)
+
+
+def _mentions(text: str, term: str) -> bool:
+    return re.search(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", text) is not None

@@ -1,0 +1,146 @@
+"""Fit the unit ranker and the answer policy (assistant/fitted.py) on the dev split.
+
+Two passes over the dev questions, because the policy looks at the lead unit the ranker chooses:
+1. collect every ranked unit's features, labelled by whether the unit holds a fact the question
+   asks for (the gold `facts`), and fit the ranker;
+2. with that ranker, collect the policy's features for each question, labelled by whether the
+   chosen units hold an asked-for fact (a question the documents don't answer is labelled no),
+   fit the policy, and pick the threshold that gets the most decisions right.
+Both are L2-regularised logistic regressions solved by Newton's method: a few features, a few
+hundred items, no dependency beyond numpy. The section written for the model records what it was
+fitted on and its reliability table (predicted probability against what happened).
+"""
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+import numpy as np
+
+from assistant.engine import Assistant, InputError
+from assistant.evidence import Unit
+from assistant.fitted import Fitted, Logistic, Scale
+from assistant.policy import Decision
+from assistant.ranking import unit_features
+from evals.checks import normalize
+from evals.gold import GoldItem
+
+RANKING_FEATURES = ["coverage", "semantic", "chunk", "coverage_gap", "semantic_gap", "anchored", "defines", "typed"]
+POLICY_FEATURES = ["coverage", "semantic", "dense", "score", "anchored", "in_domain", "type_missing", "focus_missing"]
+L2 = 1.0
+RELIABILITY_BINS = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0001]
+
+
+def holds_fact(texts: list[str], facts: list[list[str]]) -> bool:
+    """Some asked-for fact (any of its spellings) appears in one of the texts."""
+    joined = normalize(" ".join(texts))
+    return any(any(normalize(p) in joined for p in group) for group in facts)
+
+
+def policy_label(item: GoldItem, chosen: list[Unit]) -> bool:
+    """Answering was right: the question is answerable and the chosen units hold an asked-for fact."""
+    return item.expected_status == "answered" and bool(chosen) and holds_fact([u.text for u in chosen], item.facts)
+
+
+def fittable(item: GoldItem) -> bool:
+    """Questions the policy decides: not crisis messages; answerable ones only when their facts are written down."""
+    return item.expected_status == "abstained" or (item.expected_status == "answered" and bool(item.facts))
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = 50) -> tuple[float, np.ndarray]:
+    """Newton's method on the L2-penalised log-likelihood (the bias is not penalised)."""
+    n, d = x.shape
+    a = np.hstack([np.ones((n, 1)), x])
+    w = np.zeros(d + 1)
+    penalty = np.eye(d + 1) * l2
+    penalty[0, 0] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-np.clip(a @ w, -30, 30)))
+        gradient = a.T @ (p - y) + penalty @ w
+        hessian = (a * (p * (1 - p))[:, None]).T @ a + penalty
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return float(w[0]), w[1:]
+
+
+def reliability(probabilities: list[float], labels: list[bool]) -> list[dict]:
+    """Per probability bin: how many decisions, the mean predicted probability, and how often it was right."""
+    rows = []
+    p, y = np.array(probabilities), np.array(labels, dtype=float)
+    for lo, hi in zip(RELIABILITY_BINS, RELIABILITY_BINS[1:]):
+        mask = (p >= lo) & (p < hi)
+        if mask.any():
+            rows.append({"bin": f"{lo:.1f}-{min(hi, 1.0):.1f}", "items": int(mask.sum()),
+                         "predicted": round(float(p[mask].mean()), 3), "observed": round(float(y[mask].mean()), 3)})
+    return rows
+
+
+@dataclass
+class Observed:
+    item: GoldItem
+    units: list[Unit]
+    chosen: list[Unit]
+    decision: Decision | None
+
+
+def observe(assistant: Assistant, items: list[GoldItem]) -> list[Observed]:
+    rows = []
+    for item in items:
+        try:
+            _, trace = assistant.ask_with_trace(item.question, item.history, use_llm=False)
+        except InputError:
+            continue
+        rows.append(Observed(item, trace.units, trace.chosen, trace.policy))
+    return rows
+
+
+def fit(assistant: Assistant, items: list[GoldItem], split: str) -> Fitted:
+    """A new fitted section for the assistant's embedding model, from `items` (the dev split)."""
+    items = [i for i in items if fittable(i)]
+    model = assistant.embedder.name
+    first = observe(assistant, items)
+    units = [(u, row.item) for row in first for u in row.units if row.item.expected_status == "answered"]
+    semantic = np.array([u.semantic for row in first for u in row.units]) if first else np.zeros(1)
+    dense = np.array([u.dense for row in first for u in row.units]) if first else np.zeros(1)
+    fitted = Fitted(model, Scale(float(semantic.mean()), float(semantic.std() or 1.0)),
+                    Scale(float(dense.mean()), float(dense.std() or 1.0)))
+
+    for row in first:  # the features again, on the scale just measured
+        best_coverage = max((u.coverage for u in row.units), default=0.0)
+        best_semantic = max((u.semantic for u in row.units), default=0.0)
+        for u in row.units:
+            u.features = unit_features(u, fitted, best_coverage, best_semantic)
+    x = np.array([[u.features[f] for f in RANKING_FEATURES] for u, _ in units])
+    y = np.array([holds_fact([u.text], item.facts) for u, item in units], dtype=float)
+    bias, weights = fit_logistic(x, y)
+    fitted = replace(fitted, ranking=Logistic(bias, dict(zip(RANKING_FEATURES, weights.round(4).tolist()))))
+
+    assistant.fitted = fitted
+    assistant.policy.fitted = fitted
+    second = [row for row in observe(assistant, items) if row.decision is not None and row.decision.features]
+    x = np.array([[row.decision.features[f] for f in POLICY_FEATURES] for row in second])
+    y = np.array([policy_label(row.item, row.chosen) for row in second], dtype=float)
+    bias, weights = fit_logistic(x, y)
+    answer = Logistic(bias, dict(zip(POLICY_FEATURES, weights.round(4).tolist())))
+    probabilities = [answer.probability(row.decision.features) for row in second]
+    threshold = best_threshold(probabilities, y)
+    right = sum((p >= threshold) == bool(label) for p, label in zip(probabilities, y))
+    provenance = {
+        "split": split, "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "questions": len(second), "units": len(units), "units_holding_a_fact": int(sum(holds_fact([u.text], i.facts)
+                                                                                   for u, i in units)),
+        "answer_right_share": round(float(y.mean()), 3), "decisions_right": round(right / max(len(second), 1), 3),
+        "reliability": reliability(probabilities, list(map(bool, y))),
+    }
+    fitted = replace(fitted, answer=answer, threshold=threshold, provenance=provenance)
+    assistant.fitted = fitted
+    assistant.policy.fitted = fitted
+    return fitted
+
+
+def best_threshold(probabilities: list[float], labels: np.ndarray) -> float:
+    """The cut that gets the most decisions right (ties: the lower cut, which answers more)."""
+    candidates = sorted(set(round(p, 3) for p in probabilities)) or [0.5]
+    scores = [sum((p >= c) == bool(y) for p, y in zip(probabilities, labels)) for c in candidates]
+    return float(candidates[int(np.argmax(scores))])

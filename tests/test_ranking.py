@@ -1,0 +1,124 @@
+"""Evidence ranking, FAQ answer units, the answer policy and its fitting, on one-line documents."""
+
+import json
+
+import numpy as np
+import pytest
+
+from assistant.evidence import units_of
+from assistant.fitted import Fitted, Logistic, Scale, fitted_for, read_all, write_section
+from assistant.policy import AbstentionPolicy, Evidence
+from assistant.ranking import Question, rank_evidence
+from assistant.retrieval import ScoredChunk
+from evals.fitting import best_threshold, fit_logistic, holds_fact, reliability
+from ingest.chunking import Chunk
+from peerhelp.errors import PeerhelpError
+
+FAQ = ("Frequently Asked Questions\n"
+       "Q1. How much is the exam fee?\n"
+       "The exam fee is $75, paid to the certifying entity.\n"
+       "Q2. Can I take the exam online?\n"
+       "Yes. The exam is offered online and at testing centers.\n")
+
+
+def _chunk(text: str, n: int = 0) -> Chunk:
+    return Chunk(id=f"faq-{n}", doc_id="faq", n=n, text=text, start=0, end=len(text), title="Exam FAQ",
+                 heading_path=["Exam"], issuer="Test", url=None, as_of="2026-01", as_of_approximate=False,
+                 kind="faq", language="en")
+
+
+class _Index:
+    """The two things ranking reads from an index: chunk rows and each chunk's unit vectors."""
+
+    def __init__(self, chunk: Chunk, vectors: np.ndarray):
+        self.by_id = {chunk.id: 0}
+        self._vectors = vectors
+
+    def unit_embeddings_of_chunk(self, row: int) -> np.ndarray:
+        return self._vectors
+
+
+def test_an_faq_question_line_is_not_an_answer_and_the_lines_under_it_know_what_they_answer():
+    units = units_of(_chunk(FAQ))
+    kinds = [(u.kind, u.asks) for u in units]
+    assert ("question", "") in kinds
+    fee = next(u for u in units if "$75" in u.text)
+    assert fee.kind == "sentence" and fee.asks == "Q1. How much is the exam fee?"
+    online = next(u for u in units if "testing centers" in u.text)
+    assert online.asks == "Q2. Can I take the exam online?"
+
+
+def _ranked(question_tokens, semantic_row, fitted):
+    chunk = _chunk(FAQ)
+    n = len(units_of(chunk))
+    vectors = np.zeros((n, 2), np.float32)
+    vectors[:, 1] = 1.0
+    vectors[semantic_row] = [1.0, 0.0]
+    question = Question(tokens=question_tokens, vector=np.array([1.0, 0.0], np.float32), boost=set(), anchors=[])
+    return rank_evidence([ScoredChunk(chunk, 1.0)], _Index(chunk, vectors), question, {"fee": 2.0, "exam": 1.0,
+                                                                                          "onlin": 2.0}, fitted)
+
+
+def test_ranking_scores_the_answer_under_the_matching_faq_question_and_never_the_question():
+    fitted = Fitted("fake", ranking=Logistic(-2.0, {"coverage": 4.0}))
+    ranked = _ranked(["fee"], 0, fitted)
+    assert all(u.kind != "question" for u in ranked)
+    assert "$75" in ranked[0].text  # "fee" is in its own text and in the question it answers
+    ranked = _ranked(["onlin"], 0, fitted)
+    assert ranked[0].text.startswith("Yes.") or "online" in ranked[0].text  # the answer lines, by the question they sit under
+
+
+def test_ranking_weighs_meaning_by_the_fitted_weights():
+    semantic_only = Fitted("fake", semantic=Scale(0.5, 0.25), ranking=Logistic(0.0, {"semantic": 3.0}))
+    chunk_units = [u for u in units_of(_chunk(FAQ))]
+    target = next(i for i, u in enumerate(chunk_units) if "testing centers" in u.text)
+    ranked = _ranked(["fee"], target, semantic_only)
+    assert "testing centers" in ranked[0].text and ranked[0].score > 0.9
+    assert ranked[0].features["semantic"] == pytest.approx(2.0)  # (1.0 - 0.5) / 0.25
+
+
+def test_the_policy_abstains_without_a_lead_and_follows_its_threshold():
+    unit = units_of(_chunk(FAQ))[2]
+    unit.coverage, unit.score = 0.9, 0.8
+    evidence = Evidence(in_domain=True, wants_type=True, type_found=False, focus_found=True)
+    policy = AbstentionPolicy(Fitted("fake", answer=Logistic(-1.0, {"coverage": 2.0, "type_missing": -5.0}),
+                                     threshold=0.5))
+    assert not policy.decide(None, evidence).answer
+    missing = policy.decide(unit, evidence)
+    assert not missing.answer and missing.features["type_missing"] == 1.0
+    found = policy.decide(unit, Evidence(in_domain=True, wants_type=True, type_found=True, focus_found=True))
+    assert found.answer and found.probability == pytest.approx(1 / (1 + np.exp(-0.8)))
+    assert "answer: p 0.69" in found.describe()
+
+
+def test_fit_logistic_recovers_the_direction_that_separates_the_labels():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] - 0.5 * x[:, 1] + rng.normal(scale=0.3, size=400) > 0).astype(float)
+    bias, weights = fit_logistic(x, y)
+    assert weights[0] > 1.0 and weights[1] < -0.3 and abs(bias) < 0.5
+
+
+def test_threshold_and_reliability_table():
+    probabilities = [0.1, 0.2, 0.45, 0.55, 0.9, 0.95]
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    assert best_threshold(probabilities, labels) == 0.55
+    rows = reliability(probabilities, [bool(v) for v in labels])
+    assert [r["items"] for r in rows] == [1, 1, 2, 2]
+    assert rows[-1] == {"bin": "0.8-1.0", "items": 2, "predicted": 0.925, "observed": 1.0}
+
+
+def test_a_fact_is_held_in_any_of_its_spellings():
+    assert holds_fact(["Email Peers@DHCS.ca.gov with questions."], [["peers@dhcs.ca.gov"]])
+    assert not holds_fact(["No address here."], [["peers@dhcs.ca.gov"], ["988"]])
+
+
+def test_fitted_sections_are_per_model_and_an_unfitted_model_is_refused_with_the_fix(tmp_path):
+    path = tmp_path / "fitted.json"
+    write_section(Fitted("model-a", threshold=0.4), path)
+    write_section(Fitted("model-b", threshold=0.6), path)
+    write_section(Fitted("model-a", threshold=0.45), path)
+    assert {m: f.threshold for m, f in read_all(path).items()} == {"model-a": 0.45, "model-b": 0.6}
+    assert json.loads(path.read_text())["models"]["model-b"]["threshold"] == 0.6
+    with pytest.raises(PeerhelpError, match="PEERHELP_EMBEDDING_MODEL=model-c peerhelp fit"):
+        fitted_for("model-c", path)
