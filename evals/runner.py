@@ -13,7 +13,7 @@ from assistant.contract import Answer
 from assistant.engine import Assistant, InputError
 from evals.baselines import BM25Baseline, LlamaIndexBaseline, Ranked
 from evals.checks import citation_support, facts_found, hard_facts, invented_facts, normalize, reading_grade
-from evals.gold import GoldItem, load_gold
+from evals.gold import GOLD_DIR, GoldItem, load_gold
 from ingest.embedding import Embedder
 from peerhelp.settings import Settings
 
@@ -176,16 +176,18 @@ def by_category(results: list[ItemResult]) -> dict:
 
 
 def run_eval(settings: Settings, split: str = GATE_SPLIT, baselines: bool = True, embedder: Embedder | None = None,
-             progress=None, assistant: Assistant | None = None) -> dict:
-    items = load_gold(split)
+             progress=None, assistant: Assistant | None = None, gold_dir: Path = GOLD_DIR) -> dict:
+    """`gold_dir`: the questions written for the corpus in `settings.corpus_dir` (default: the seeds')."""
+    items = load_gold(split, gold_dir)
     if not items:
-        raise ValueError(f"no gold items in split '{split}'")
+        raise ValueError(f"no gold items in split '{split}' in {gold_dir}")
     assistant = assistant or Assistant(settings, embedder=embedder)
     systems = [AssistantSystem(assistant)] + ([AssistantSystem(assistant, use_llm=True)] if assistant.llm else [])
     if baselines:
         systems += [LlamaIndexBaseline(settings, assistant.embedder), BM25Baseline(assistant.index)]
     by_id = {i.id: i for i in items}
     report = {"created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "split": split,
+              "corpus": str(settings.corpus_dir), "gold": str(gold_dir),
               "index_version": assistant.index.version, "systems": {}}
     for system in systems:
         results = []
