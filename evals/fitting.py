@@ -95,11 +95,11 @@ def observe(assistant: Assistant, items: list[GoldItem]) -> list[Observed]:
     return rows
 
 
-def fit(assistant: Assistant, items: list[GoldItem], split: str) -> Fitted:
-    """A new fitted section for the assistant's embedding model, from `items` (the dev split)."""
-    items = [i for i in items if fittable(i)]
-    model = assistant.embedder.name
-    first = observe(assistant, items)
+def fit(runs: list[tuple[Assistant, list[GoldItem]]], split: str, suites: list[str]) -> Fitted:
+    """A new fitted section for the embedding model, from each suite's assistant and its dev questions."""
+    runs = [(assistant, [i for i in items if fittable(i)]) for assistant, items in runs]
+    model = runs[0][0].embedder.name
+    first = [row for assistant, items in runs for row in observe(assistant, items)]
     units = [(u, row.item) for row in first for u in row.units if row.item.expected_status == "answered"]
     semantic = np.array([u.semantic for row in first for u in row.units]) if first else np.zeros(1)
     dense = np.array([u.dense for row in first for u in row.units]) if first else np.zeros(1)
@@ -116,9 +116,9 @@ def fit(assistant: Assistant, items: list[GoldItem], split: str) -> Fitted:
     bias, weights = fit_logistic(x, y)
     fitted = replace(fitted, ranking=Logistic(bias, dict(zip(RANKING_FEATURES, weights.round(4).tolist()))))
 
-    assistant.fitted = fitted
-    assistant.policy.fitted = fitted
-    second = [row for row in observe(assistant, items) if row.decision is not None and row.decision.features]
+    _use(runs, fitted)
+    second = [row for assistant, items in runs for row in observe(assistant, items)
+              if row.decision is not None and row.decision.features]
     x = np.array([[row.decision.features[f] for f in POLICY_FEATURES] for row in second])
     y = np.array([policy_label(row.item, row.chosen) for row in second], dtype=float)
     bias, weights = fit_logistic(x, y)
@@ -127,16 +127,21 @@ def fit(assistant: Assistant, items: list[GoldItem], split: str) -> Fitted:
     threshold = best_threshold(probabilities, y)
     right = sum((p >= threshold) == bool(label) for p, label in zip(probabilities, y))
     provenance = {
-        "split": split, "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "split": split, "suites": suites, "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "questions": len(second), "units": len(units), "units_holding_a_fact": int(sum(holds_fact([u.text], i.facts)
                                                                                    for u, i in units)),
         "answer_right_share": round(float(y.mean()), 3), "decisions_right": round(right / max(len(second), 1), 3),
         "reliability": reliability(probabilities, list(map(bool, y))),
     }
     fitted = replace(fitted, answer=answer, threshold=threshold, provenance=provenance)
-    assistant.fitted = fitted
-    assistant.policy.fitted = fitted
+    _use(runs, fitted)
     return fitted
+
+
+def _use(runs: list[tuple[Assistant, list[GoldItem]]], fitted: Fitted) -> None:
+    for assistant, _ in runs:
+        assistant.fitted = fitted
+        assistant.policy.fitted = fitted
 
 
 def best_threshold(probabilities: list[float], labels: np.ndarray) -> float:

@@ -387,8 +387,10 @@ def compare_embedders(split: Annotated[str, typer.Option(help="dev (tune on it) 
 
 @app.command("fit")
 def fit_(split: Annotated[str, typer.Option(help="dev: the only split the answer stages are fitted on.")] = "dev",
-         index_dir: IndexDir = None, corpus_dir: CorpusDir = None) -> None:
-    """Fit the unit ranker and the answer policy for PEERHELP_EMBEDDING_MODEL; write assistant/data/fitted.json.
+         index_dir: IndexDir = None, corpus_dir: CorpusDir = None,
+         suite: Annotated[list[str] | None, typer.Option(help="Fit on these suites only (seeds, or a folder name under evals/corpora); default: all.")] = None) -> None:
+    """Fit the unit ranker and the answer policy for PEERHELP_EMBEDDING_MODEL on the dev questions of the seeds
+    and of every corpus under evals/corpora/; write assistant/data/fitted.json.
 
     The index must be built with that model. Example: PEERHELP_EMBEDDING_MODEL=multilingual-e5-small-q4 peerhelp fit
     """
@@ -397,13 +399,24 @@ def fit_(split: Annotated[str, typer.Option(help="dev: the only split the answer
     from assistant.fitted import FITTED_FILE, Fitted, write_section
     from evals.fitting import fit
     from evals.gold import load_gold
+    from evals.suites import ensure_index, suite_settings, suites
 
     if split != "dev":
         _fail(ValueError(f"fitting on the {split} split would make its figures meaningless. Fix: use --split dev."))
     settings = _settings(index_dir, corpus_dir)
     try:
-        assistant = Assistant(settings, fitted=Fitted(settings.embedding_model))
-        fitted = fit(assistant, load_gold(split), split)
+        runs = []
+        chosen = [s for s in suites(settings) if not suite or s.name in suite]
+        if suite and len(chosen) != len(set(suite)):
+            raise PeerhelpError(f"unknown suite in {suite}; known: {', '.join(s.name for s in suites(settings))}. "
+                                "Fix: name the seeds or a folder under evals/corpora.")
+        for one in chosen:  # the seeds and every second corpus, each with its own index
+            suite_config = suite_settings(settings, one)
+            if one.name != "seeds":
+                typer.echo(f"{one.name}: updating its index in {suite_config.index_dir}")
+                ensure_index(suite_config)
+            runs.append((Assistant(suite_config, fitted=Fitted(settings.embedding_model)), load_gold(split, one.gold_dir)))
+        fitted = fit(runs, split, [one.name for one in chosen])
     except PeerhelpError as err:
         _fail(err)
     write_section(fitted)
