@@ -107,7 +107,7 @@ class Assistant:
                         raise PeerhelpError(f"{index.path}: this index was not built with {self.embedder.name} "
                                             f"(build: {index.state.signature.rsplit('|', 1)[-1]}). Fix: run "
                                             "`peerhelp ingest` with the same PEERHELP_EMBEDDING_MODEL as the server.")
-                    _ = index.collection, index.bm25
+                    _ = index.collection, index.bm25, index.unit_embeddings  # loaded (and checked) before a question waits
                     corpus_statistics(index)
                     self._index = index
                     self._retriever = self._fixed_retriever or HybridRetriever(index, self.embedder)
@@ -225,7 +225,8 @@ class Assistant:
         type_re = {"email": EMAIL, "phone": PHONE, "date": DATE}.get(query.answer_type)
         if query.answer_type == "number":
             type_re = number_pattern(query.original if lang == "en" else query.text)
-        question = Question(tokens=tokenize(scoring_text), boost=focus_tokens, definition=definition, wanted=type_re,
+        question_tokens = tokenize(scoring_text)
+        question = Question(tokens=question_tokens, boost=focus_tokens, definition=definition, wanted=type_re,
                             vector=self.embedder.embed_query(dense_text(self.embedder, retrieval_text, query.meaning)),
                             anchors=anchors(query.original if lang == "en" else query.text))
         ranked = rank_evidence(hits, index, question, idf, self.fitted)
@@ -240,7 +241,7 @@ class Assistant:
         decision = self.policy.decide(lead, Evidence(
             in_domain=in_domain, wants_type=type_re is not None,
             type_found=bool(lead and type_re and type_re.search(lead.text)),
-            focus_found=bool(lead and _mentions_focus(lead, tokenize(scoring_text), idf))))
+            focus_found=bool(lead and _mentions_focus(lead, question_tokens, idf))))
         trace.policy = decision
         answered = decision.answer
         if not answered and not in_domain:

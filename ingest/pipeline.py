@@ -16,9 +16,9 @@ from ingest.embedding import Embedder, get_embedder
 from ingest.lexical import LEXICAL_VERSION
 from ingest.loaders import load_text
 from ingest.manifest import DocumentEntry, read_manifest
-from ingest.units import UNITS_VERSION, split_units, unit_embedding_text
 from ingest.store import (DocumentState, IndexState, IndexVersion, current_version_dir, ingest_lock,
                           new_version_name, prune, write_version)
+from ingest.units import UNITS_VERSION, split_units, unit_embedding_text
 from peerhelp.errors import LoadError, PeerhelpError
 from peerhelp.settings import Settings
 

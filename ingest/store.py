@@ -263,7 +263,11 @@ class IndexVersion:
 
     @cached_property
     def unit_embeddings(self) -> np.ndarray:
-        vectors = np.load(self.path / "unit_embeddings.npy")
+        path = self.path / "unit_embeddings.npy"
+        if not path.exists():
+            raise PeerhelpError(f"{self.path}: this index was built before evidence units had vectors. "
+                                "Fix: run `peerhelp ingest` to rebuild the index.")
+        vectors = np.load(path)
         if len(vectors) != self.unit_rows[-1]:
             raise PeerhelpError(f"{self.path}: the stored unit vectors do not match the chunks. "
                                 "Fix: run `peerhelp ingest` to rebuild the index.")

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 
 from assistant.retrieval import HybridRetriever
 from ingest.pipeline import run_ingest
@@ -149,3 +150,23 @@ def test_cli__a_bad_setting_is_one_readable_line_not_a_traceback():
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "PEERHELP_DATABASE_URL: 'nonsense' is not a database URL. Fix:" in done.stderr
     assert "PEERHELP_CORS_ORIGINS: 'foo' is not an origin. Fix:" in done.stderr
+
+
+def test_an_index_built_before_unit_vectors_is_refused_with_the_fix(tmp_path, seed_index):
+    import shutil
+
+    from peerhelp.errors import PeerhelpError
+
+    copy = tmp_path / "index"
+    shutil.copytree(seed_index, copy)
+    index = IndexVersion.open_current(copy)
+    (index.path / "unit_embeddings.npy").unlink()
+    with pytest.raises(PeerhelpError, match="built before evidence units had vectors.*peerhelp ingest"):
+        _ = index.unit_embeddings
+
+
+def test_fit_refuses_the_test_split_and_an_unknown_suite_with_the_fix():
+    refused = _cli("fit", "--split", "test")
+    assert refused.returncode != 0 and "use --split dev" in refused.stderr + refused.stdout
+    unknown = _cli("fit", "--suite", "nowhere")
+    assert unknown.returncode != 0 and "known: seeds" in unknown.stderr + unknown.stdout
