@@ -13,7 +13,9 @@ from assistant.evidence import NUMBER, Unit
 from assistant.messages import msg
 from assistant.query import COUNTIES, Query
 from assistant.referral import Contact
+from ingest.profile import Participation, Referral
 from ingest.chunking import Chunk
+from ingest.cleaning import RECORD_SEP
 from ingest.store import IndexVersion, per_index
 
 MAX_WORDS = 150
@@ -136,22 +138,27 @@ def compose_answer(query: Query, chosen: list[Unit], cites: Citations, conflict:
     return " ".join(parts)
 
 
-def compose_abstention(query: Query, near: Unit | None, contact: Contact | None, topic: str, cites: Citations) -> str:
+def compose_abstention(query: Query, near: Unit | None, referral: Referral | None, contact: Contact | None,
+                       cites: Citations) -> str:
     parts = [msg(query.language, "not_in_documents")]
     if near is not None:
         parts += [msg(query.language, "nearby"), with_marker(unit_sentence(near), cites.add(near.chunk, near.start, near.end))]
-    parts.append(referral_sentence(query.language, topic, contact, cites))
-    return " ".join(parts)
+    parts.append(referral_sentence(query.language, referral, contact, cites))
+    return " ".join(p for p in parts if p)
 
 
-def referral_sentence(language: str, topic: str, contact: Contact | None, cites: Citations) -> str:
+def referral_sentence(language: str, referral: Referral | None, contact: Contact | None, cites: Citations) -> str:
+    """The profile's referral, cited to the passage that holds its contact ('' when the profile names none)."""
+    if referral is None:
+        return ""
     if contact is None:
-        return msg(language, f"refer_{topic}_plain")
+        return referral.sentence_plain(language)
     n = cites.add(contact.chunk, contact.start, contact.end)
-    return msg(language, f"refer_{topic}", email=contact.value, n=n)
+    return with_marker(referral.sentence(language).format(contact=contact.value), n)
 
 
-# Participation: CalMHSA's list and the resource guide's county table are separate sources that disagree.
+# Participation: a document may list the taking-part counties in a line, another give a table with a record per
+# county; the profile's participation words say which lists and tables are about taking part. They may disagree.
 
 @dataclass
 class CountySource:
@@ -161,26 +168,32 @@ class CountySource:
     kind: str  # "list" (comma-separated names) or "table" (one record per county)
 
 
+def _about_participation(text: str, participation: Participation) -> bool:
+    lowered = text.lower()
+    return any(re.search(rf"\b{re.escape(w.lower())}", lowered) for w in participation.words)
+
+
 @per_index
 def county_sources(index: IndexVersion) -> list[CountySource]:
     sources: list[CountySource] = []
+    participation = index.profile.participation
     for c in index.chunks:
-        context = (c.section or "") + " " + c.text[:200]
-        if "particip" not in context.lower():
+        if not _about_participation((c.section or "") + " " + c.text[:200], participation):
             continue
         pos = 0
         for line in c.text.split("\n"):
             start = c.start + pos
             pos += len(line) + 1
             names = sum(1 for name in COUNTIES if re.search(rf"\b{re.escape(name)}\b", line))
-            if names >= 8 and "," in line and " — " not in line:
+            if names >= 8 and "," in line and RECORD_SEP not in line:
                 sources.append(CountySource(c, line, start, "list"))
-        if sum(1 for line in c.text.split("\n") if " — " in line and line.split(" — ")[0].strip() in COUNTIES) >= 3:
+        if sum(1 for line in c.text.split("\n") if RECORD_SEP in line and line.split(RECORD_SEP)[0].strip() in COUNTIES) >= 3:
             sources.append(CountySource(c, c.text, c.start, "table"))
     return sources
 
 
-def compose_membership(query: Query, county: str, sources: list[CountySource], cites: Citations) -> str | None:
+def compose_membership(query: Query, county: str, sources: list[CountySource], participation: Participation,
+                       cites: Citations) -> str | None:
     lists = [s for s in sources if s.kind == "list"]
     tables = [s for s in sources if s.kind == "table"]
     if not lists and not tables:
@@ -197,14 +210,15 @@ def compose_membership(query: Query, county: str, sources: list[CountySource], c
     for s in tables:
         pos = 0
         for line in s.chunk.text.split("\n"):
-            if line.split(" — ")[0].strip() == county or line.split(" — ")[0].strip().split("/")[0] == county or \
-                    county in line.split(" — ")[0].strip().split("/"):
+            if line.split(RECORD_SEP)[0].strip() == county or line.split(RECORD_SEP)[0].strip().split("/")[0] == county or \
+                    county in line.split(RECORD_SEP)[0].strip().split("/"):
                 table_rows.append((s.chunk, s.chunk.start + pos, line))
             pos += len(line) + 1
     for chunk, start, line in table_rows[:1]:
         n = cites.add(chunk, start, start + len(line))
-        parts.append(msg(query.language, "table_row", county=county, source=source_name(chunk), record=line.split(" — ", 1)[1], n=n))
-        verdicts.append("no" if "no services" in line.lower() else "yes")
+        parts.append(msg(query.language, "table_row", county=county, source=source_name(chunk), record=line.split(RECORD_SEP, 1)[1], n=n))
+        negative = any(w.lower() in line.lower() for w in participation.negative)
+        verdicts.append("no" if negative else "yes")
     if tables and not table_rows:
         first = tables[0]
         header = first.chunk.text.split("\n")[0]

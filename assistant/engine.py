@@ -21,19 +21,20 @@ from assistant.fitted import Fitted, fitted_for
 from assistant.generation import Generation, generate
 from assistant.llm import ChatModel
 from assistant.llm import from_settings as llm_from_settings
-from assistant.messages import msg
-from assistant.query import (DOMAIN, MAX_MESSAGE_CHARS, Query, analyze, anchors, definition_term, number_pattern,
+from assistant.messages import msg, scope_reply
+from assistant.novelty import novelty
+from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, definition_term, number_pattern,
                              spelling_fixes)
 from assistant.policy import AbstentionPolicy, Decision, Evidence
 from assistant.ranking import Question, rank_evidence
-from assistant.referral import find_contact, route
+from assistant.referral import find_contact
 from assistant.retrieval import HybridRetriever, Retriever, ScoredChunk, dense_text
 from assistant.safety import CRISIS_REPLY, PROGRAM_FOLLOWS, SUPPORT_NOTE, CrisisDetector
 from assistant.safety_model import EMBEDDER as CRISIS_EMBEDDER
 from assistant.safety_model import CrisisModel
 from ingest.embedding import Embedder, get_embedder
 from ingest.lexical import tokenize
-from ingest.store import CURRENT, IndexVersion, current_version_dir
+from ingest.store import CURRENT, IndexVersion, current_version_dir, per_index
 from ingest.units import sentence_spans
 from peerhelp.errors import PeerhelpError
 from peerhelp.settings import Settings
@@ -138,7 +139,7 @@ class Assistant:
         trace.timings_ms["safety"] = _ms(started)
         index = self.index
         trace.index_version = index.version
-        query = analyze(message, history, home_county=county)
+        query = analyze(message, history, home_county=county, in_scope=lambda text: in_scope(index, text))
         trace.query = query
         trace.timings_ms["analyze"] = _ms(started)
         boundary = None if safety.crisis else check_boundaries(message)
@@ -169,8 +170,9 @@ class Assistant:
         lang = query.language
         text = BOUNDARY_MESSAGES[kind][lang]
         cites = Citations()
-        if kind == "personal":
-            text += " " + referral_sentence(lang, "calmhsa", find_contact(index, "calmhsa"), cites)
+        default = index.profile.route("")
+        if kind == "personal" and default is not None:
+            text += " " + referral_sentence(lang, default, find_contact(index, default.id), cites)
         trace.decision = f"boundary: {kind} advice is not given"
         return Answer(status="abstained", answer=text, citations=cites.items, language=lang)
 
@@ -180,9 +182,9 @@ class Assistant:
         text = CRISIS_REPLY[lang]
         citations = []
         sentences = [query.cleaned[a:b] for a, b in sentence_spans(query.cleaned)]
-        asked = [s for s in sentences if s.rstrip().endswith("?") and DOMAIN.search(s)]
+        asked = [s for s in sentences if s.rstrip().endswith("?") and in_scope(index, s)]
         if asked:  # the program question alone, without the words of distress around it
-            program = self._answer(analyze(" ".join(asked), []), index, trace)
+            program = self._answer(analyze(" ".join(asked), [], in_scope=lambda text: in_scope(index, text)), index, trace)
             if program.status == "answered":
                 text = f"{text}\n\n{PROGRAM_FOLLOWS[lang]} {program.answer}"
                 citations = program.citations
@@ -195,7 +197,7 @@ class Assistant:
         lang = query.language
         if not query.text.strip():
             trace.decision = "scope: nothing but instructions to the assistant"
-            return Answer(status="abstained", answer=f"{msg(lang, 'scope')} {msg(lang, 'scope_ask')}", language=lang)
+            return Answer(status="abstained", answer=scope_reply(lang, index.profile), language=lang)
 
         idf, vocabulary = corpus_statistics(index)
         t = time.perf_counter()
@@ -214,7 +216,8 @@ class Assistant:
         t = time.perf_counter()
         if query.answer_type in ("membership", "county_list"):
             sources = county_sources(index)
-            text = compose_membership(query, query.counties[0], sources, cites) if query.counties and \
+            text = compose_membership(query, query.counties[0], sources, index.profile.participation, cites) \
+                if query.counties and \
                 query.answer_type == "membership" else compose_county_list(query, sources, cites)
             if text:
                 trace.decision = f"{query.answer_type}: {', '.join(query.counties) or 'all'}"
@@ -228,27 +231,26 @@ class Assistant:
         question_tokens = tokenize(scoring_text)
         question = Question(tokens=question_tokens, boost=focus_tokens, definition=definition, wanted=type_re,
                             vector=self.embedder.embed_query(dense_text(self.embedder, retrieval_text, query.meaning)),
-                            anchors=anchors(query.original if lang == "en" else query.text))
+                            anchors=anchors(query.original if lang == "en" else query.text, index.profile.anchors))
         ranked = rank_evidence(hits, index, question, idf, self.fitted)
         trace.units = ranked
         best = ranked[0] if ranked else None
-        in_domain = bool(DOMAIN.search(query.text) or DOMAIN.search(query.original) or DOMAIN.search(scoring_text)
-                         or set(tokenize(scoring_text)) & corpus_acronyms(index))
-        topic = route(query.original + " " + query.text)
+        in_domain = in_scope(index, scoring_text) or in_scope(index, query.original)
+        referral = index.profile.route(f"{query.original} {query.text}")
         chosen = select_units(ranked, query, type_re)
         trace.chosen = chosen
         lead = chosen[0] if chosen else None
         decision = self.policy.decide(lead, Evidence(
             in_domain=in_domain, wants_type=type_re is not None,
             type_found=bool(lead and type_re and type_re.search(lead.text)),
-            focus_found=bool(lead and _mentions_focus(lead, question_tokens, idf))))
+            focus_found=bool(lead and _mentions_focus(lead, question_tokens, idf)),
+            novelty=novelty(scoring_text, idf)))
         trace.policy = decision
         answered = decision.answer
         if not answered and not in_domain:
             trace.decision = f"scope: no program terms and no strong passage; {decision.describe()}"
             trace.timings_ms["compose"] = _ms(t)
-            return Answer(status="abstained", language=lang,
-                          answer=f"{msg(lang, 'scope')} {msg(lang, 'scope_ask')}")
+            return Answer(status="abstained", language=lang, answer=scope_reply(lang, index.profile))
         if answered:
             trace.decision = f"answered ({query.answer_type}): {decision.describe()}"
             conflict = conflicting_numbers(chosen, ranked[:20], type_re) if query.answer_type == "number" else None
@@ -257,25 +259,37 @@ class Assistant:
             # Contacts come from the corpus, and disagreeing sources are shown side by side: both stay extractive.
             if llm_history is not None and query.answer_type not in ("email", "phone") and conflict is None:
                 generated, trace.generation = generate(self.llm, query, llm_history, [u.chunk for u in chosen + ranked],
-                                                       on_draft)
+                                                       index.profile.program("en"), on_draft)
                 trace.timings_ms["llm"] = trace.generation.ms
                 trace.decision += f"; llm: {trace.generation.outcome}"
                 if generated is not None:
                     return generated
             return Answer(status="answered", answer=text, citations=cites.items, language=lang)
 
-        contact = find_contact(index, topic)
+        contact = find_contact(index, referral.id) if referral else None
         if query.answer_type == "email" and contact is not None:
-            trace.decision = f"answered with the {topic} contact: no passage answers better"
-            text = referral_sentence(lang, topic, contact, cites)
+            trace.decision = f"answered with the {referral.id} contact: no passage answers better"
+            text = referral_sentence(lang, referral, contact, cites)
             trace.timings_ms["compose"] = _ms(t)
             return Answer(status="answered", answer=text, citations=cites.items, language=lang)
 
         near = best if best is not None and best.coverage >= NEAR_COVERAGE else None
         trace.decision = f"abstained ({query.answer_type}): " + (decision.describe() if best else "nothing retrieved")
-        text = compose_abstention(query, near, contact, topic, cites)
+        text = compose_abstention(query, near, referral, contact, cites)
         trace.timings_ms["compose"] = _ms(t)
         return Answer(status="abstained", answer=text, citations=cites.items, language=lang)
+
+
+@per_index
+def scope_terms(index: IndexVersion) -> frozenset[str]:
+    """What the deployment is about: the profile's program, scope and referral topics, and the acronyms the
+    documents use."""
+    terms = index.profile.scope_terms() | corpus_acronyms(index)
+    return frozenset(t for t in terms if len(t) >= 3)  # not the 's' of "what's" or "peer's"
+
+
+def in_scope(index: IndexVersion, text: str) -> bool:
+    return bool(set(tokenize(text)) & scope_terms(index))
 
 
 _TYPE_WORDS = set(tokenize("when date deadline due time cost costs fee fees price pay paid score percent hour hours minimum "
@@ -283,7 +297,7 @@ _TYPE_WORDS = set(tokenize("when date deadline due time cost costs fee fees pric
 
 
 def _mentions_focus(unit: Unit, query_tokens: list[str], idf: dict[str, float]) -> bool:
-    """The passage giving a date or number must be about the question's most specific term."""
+    """The lead passage is about the question's most specific term (a date or a number about something else is not an answer)."""
     known = [t for t in query_tokens if t in idf and t not in _TYPE_WORDS]
     if not known:
         return True

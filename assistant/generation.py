@@ -37,14 +37,15 @@ def _passages(chunks: list[Chunk]) -> list[Chunk]:
     return list(seen.values())[:MAX_PASSAGES]
 
 
-def generate(model: ChatModel, query: Query, earlier: list[str], chunks: list[Chunk],
+def generate(model: ChatModel, query: Query, earlier: list[str], chunks: list[Chunk], program: str,
              on_delta: Callable[[str], None] | None = None) -> tuple[Answer | None, Generation]:
-    """`chunks` in the extractive ranking's order; each delta of the draft goes to `on_delta` as it arrives."""
+    """`chunks` in the extractive ranking's order; `program` the profile's name for what it is about; each delta of
+    the draft goes to `on_delta` as it arrives."""
     started = time.perf_counter()
     record = Generation(model=model.name)
     chunks = _passages(chunks)
     messages = build_messages(query.cleaned or query.original, [strip_injection(q)[0] for q in earlier], chunks,
-                              query.language)
+                              query.language, program)
     try:
         record.draft = complete(model, messages, on_delta)
     except LLMUnavailable as err:

@@ -1,13 +1,14 @@
-"""Spanish support: detect the question's language, and map Spanish terms to the corpus's English.
+"""Spanish support: detect the question's language, and render its content words in the corpus's English.
 
-The corpus is English and all-MiniLM-L6-v2 is an English model, so a Spanish question is
-retrieved through an English rendering of its content words (a domain glossary, measured
-against English twins in the evaluation suite). Answers quote the English passages and wrap
-them in Spanish framing.
+The multilingual embedding reads a Spanish question as it is; the lexical signals (BM25, the ranker's
+coverage) need the corpus's words, so they see an English rendering made from a general bilingual word
+list. Answers quote the English passages and wrap them in Spanish framing.
 """
 
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
 _ES_MARKERS = set("""el la los las del que para con por una un es se su sus al como pero está están son cómo qué
 cuál cuáles cuándo dónde quién puedo puede necesito tengo hay mi mis yo usted ustedes sí también examen condado
@@ -19,70 +20,23 @@ esta este estos estas ese esa esos esas aquel muy mas ya o u ni si no tambien po
 cual hola gracias favor por puedo puede pueden debo debe tengo tiene hay ser estar fue sera soy eres somos quiero
 quisiera saber necesito necesita alguien algo todo todos toda todas otra otros mucho poco cada que qu""".split())
 
-# Spanish content word (accents stripped) -> English query terms.
-GLOSSARY = {
-    "examen": "exam", "prueba": "test exam", "espanol": "Spanish", "ingles": "English", "idioma": "language",
-    "certificacion": "certification", "certificado": "certified certification", "certificarme": "certified certification",
-    "certificar": "certify certification", "condado": "county", "condados": "counties", "participa": "participating",
-    "participan": "participating", "participando": "participating", "participantes": "participating",
-    "beca": "scholarship", "becas": "scholarships", "solicitar": "apply application", "solicitud": "application",
-    "aplicar": "apply", "requisitos": "requirements", "requisito": "requirement", "elegible": "eligible",
-    "elegibilidad": "eligibility", "correo": "email", "electronico": "email", "contacto": "contact",
-    "contactar": "contact", "telefono": "phone", "preguntas": "questions", "pregunta": "question", "companeros": "peers",
-    "companero": "peer", "pares": "peers", "apoyo": "support", "especialista": "specialist", "especialistas": "specialists",
-    "abuelo": "grandparenting", "abuelos": "grandparenting", "experiencia": "experience", "capacitacion": "training",
-    "entrenamiento": "training", "cuota": "fee", "costo": "cost fee", "cuesta": "cost fee", "pago": "fee", "horas": "hours",
-    "renovar": "renew renewal", "renovacion": "renewal", "vivida": "lived", "recuperacion": "recovery",
-    "salud": "health", "mental": "mental", "servicios": "services", "servicio": "service", "ley": "law bill",
-    "proyecto": "bill", "fecha": "date", "limite": "deadline", "cuando": "when", "quien": "who", "disponible": "available",
-    "todavia": "still", "ahora": "currently", "familia": "family", "familiar": "family member", "padres": "parent",
-    "crisis": "crisis", "justicia": "justice-involved", "vivienda": "unhoused", "supervision": "supervision",
-    "competencias": "competencies", "entidad": "entity", "estatal": "statewide", "programa": "program",
-    "fondos": "funding", "financiamiento": "funding", "subvencion": "grant", "facturar": "bill billing",
-    "reembolso": "reimbursement", "cuales": "which", "sobre": "about", "medi-cal": "Medi-Cal", "ayuda": "help",
-    "trabajo": "job work", "empleo": "employment job", "estados": "states", "estado": "state", "otro": "another",
-    "transferir": "transfer", "consejo": "council", "asesor": "advisory", "reunion": "meeting", "reuniones": "meetings",
-    "calificacion": "score", "aprobar": "pass", "aprobatoria": "passing", "descripcion": "description",
-    "maneja": "runs manages", "encargada": "lead staff in charge", "encargado": "lead staff in charge",
-    "responsable": "lead responsible", "dirige": "runs leads", "junta": "meeting", "marcar": "dial-in call",
-    "numero": "number", "llamar": "call dial-in", "organizacion": "organization", "agencia": "agency",
-    "significa": "means", "quiere": "", "decir": "mean", "definicion": "definition", "tipos": "types",
-    "especializaciones": "specializations", "especializacion": "specialization", "requerida": "required",
-    "requeridas": "required", "obligatoria": "required", "necesaria": "required", "tomar": "take",
-    "presentar": "take", "fechas": "dates", "cerca": "near", "estatus": "status", "capacitaciones": "trainings",
-    "cursos": "courses training", "guia": "guide", "recursos": "resources", "consumidor": "consumer",
-    "proveedor": "provider", "proveedores": "providers", "tarifas": "rates", "pagar": "pay", "paga": "pay",
-    "estudiantes": "students", "estipendio": "stipend", "psiquiatras": "psychiatrists", "pacientes": "clients",
-    "lideres": "leadership", "comite": "committee", "comision": "commission", "sesiones": "sessions",
-    "escucha": "listening", "subvenciones": "grants", "plazo": "deadline", "vence": "due deadline",
-    "puesto": "job position", "lista": "list", "escribo": "email questions", "escribir": "email questions",
-    "pregunto": "questions", "preguntar": "questions", "comunico": "contact", "inscribirme": "apply", "examenes": "exam",
-    # Words peers use in informal questions (getting, moving, records, results, family).
-    "sacar": "get obtain", "obtener": "obtain get", "conseguir": "get obtain", "participar": "participate participating",
-    "mudo": "move transfer", "mudarme": "move transfer", "mudanza": "move transfer", "trabajar": "work",
-    "trabajando": "working work", "antecedentes": "background criminal record", "penales": "criminal",
-    "delito": "felony conviction crime", "delitos": "felony conviction crime", "licencia": "license",
-    "supervisora": "supervisor", "taller": "workshop training", "talleres": "workshops training",
-    "inscribir": "enroll register", "inscribo": "enroll register", "registrarme": "register apply",
-    "resultados": "results", "resultado": "result", "puntaje": "score", "intentos": "attempts retake",
-    "reprobar": "fail retake", "reprobe": "failed retake", "educacion": "education", "continua": "continuing",
-    "ano": "year", "anos": "years", "mes": "month", "meses": "months", "semanas": "weeks", "dias": "days", "edad": "age",
-    "preparatoria": "high school diploma", "titulo": "degree diploma", "aprobo": "passed approved",
-    "aprobada": "approved passed", "origen": "origin history", "historia": "history", "veteranos": "veterans",
-    "jovenes": "youth", "adolescentes": "youth", "adultos": "adults", "ofrece": "offers", "ofrecen": "offer",
-    "gratis": "free", "gratuito": "free", "exencion": "waiver", "apoya": "supports", "apoyan": "support",
-    "organizaciones": "organizations", "ronda": "round", "incentivo": "incentive", "incentivos": "incentives",
-    "reclutamiento": "recruitment", "hermano": "family member", "hermana": "family member", "hijo": "family member child",
-    "hija": "family member child", "persona": "person", "personas": "people", "sitio": "website", "pagina": "page website",
-    "enlace": "link", "documentos": "documents", "formulario": "form application", "aplicacion": "application",
-    "elegir": "choose", "opcion": "option", "version": "version", "pruebas": "exam test", "aceptan": "accept",
-    "acepta": "accepts", "reconocida": "recognized reciprocity", "valida": "valid reciprocity", "pagan": "pay paid",
-    "sueldo": "salary wage pay", "salario": "salary wage", "facturacion": "billing", "miembros": "members",
-    "adiccion": "addiction substance use", "adicciones": "addiction substance use", "drogas": "drugs substance use",
-    "sustancias": "substance", "carcel": "incarcerated justice-involved", "prision": "incarcerated justice-involved",
-    "indigentes": "unhoused homeless", "hogar": "housing home", "curso": "course training", "especialidad": "specialization",
-    "linea": "online line", "virtual": "online virtual", "presencial": "in-person",
-}
+_WORDS_FILE = Path(__file__).parent / "data" / "bilingual_words.tsv"
+
+
+@lru_cache(maxsize=1)
+def bilingual_words() -> dict[str, str]:
+    """Spanish word (accents stripped) -> English corpus terms, from a general list that owes nothing to evaluation items.
+
+    The list (assistant/data/bilingual_words.tsv) was written from general Spanish and the English corpus's own
+    program vocabulary; it lets the lexical signals (BM25, coverage) see a Spanish question in the corpus's words.
+    """
+    words: dict[str, str] = {}
+    for line in _WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        spanish, _, english = line.partition("\t")
+        words[strip_accents(spanish.strip().lower())] = english.strip()
+    return words
 
 
 def strip_accents(text: str) -> str:
@@ -108,8 +62,8 @@ def to_english_query(text: str) -> str:
     out: list[str] = []
     for raw in re.findall(r"[\w@.\-/]+", text):
         word = strip_accents(raw.lower())
-        if word in GLOSSARY:
-            out.append(GLOSSARY[word])
+        if word in (words := bilingual_words()):
+            out.append(words[word])
         elif word in _ES_MARKERS or raw.lower() in _ES_MARKERS or word in _ES_FUNCTION:
             continue
         else:

@@ -1,28 +1,24 @@
-"""Fixed framing and referral text, English and Spanish. Never contains a fact, number or contact:
-those come from cited passages only."""
+"""Fixed framing text, English and Spanish. Never contains a fact, number or contact: those come from
+cited passages only. What names the program and whom to refer to comes from the deployment profile
+(ingest/profile.py), never from here."""
 
 import re
+
+from ingest.profile import Profile
 
 MESSAGES = {
     "en": {
         "not_in_documents": "The program documents I have don't answer that.",
         "nearby": "Here is what they do say that is closest:",
-        "scope": "I can only help with questions about California's Medi-Cal Peer Support Specialist certification, "
-                 "using the official program documents.",
-        "scope_ask": "You could ask, for example, which counties take part, what grandparenting is, or whom to contact.",
-        "empty": "Please type a question about the Medi-Cal Peer Support Specialist certification.",
+        "scope": "I can only help with questions about {program}, using the official program documents.",
+        "scope_ask": "You could ask, for example, {examples}.",
+        "empty": "Please type a question about {program}.",
         "conflict": "These sources differ; they were published at different times (see the dates below), so please confirm with the contact listed.",
         "dated": "This may have changed since that source's date (shown below).",
         "listed_yes": "Yes. {county} is on the list of participating counties in {source} [{n}].",
         "listed_no": "{county} is not on the list of participating counties in {source} [{n}].",
         "table_row": "The county table in {source} lists {county} as: {record} [{n}].",
         "table_absent": "{county} does not appear in the county table in {source} [{n}].",
-        "refer_calmhsa": "For certification, exam, fee and renewal questions, contact CalMHSA at {email} [{n}].",
-        "refer_calmhsa_plain": "For certification, exam, fee and renewal questions, contact CalMHSA.",
-        "refer_dhcs": "For questions about SB 803 and DHCS policy, email {email} [{n}].",
-        "refer_dhcs_plain": "For questions about SB 803 and DHCS policy, contact DHCS.",
-        "refer_county": "For local services, jobs and scholarships, contact your county behavioral health plan [{n}].",
-        "refer_county_plain": "For local services, jobs and scholarships, contact your county behavioral health plan.",
         "quotes_in_english": "",
         "intro": "",
         "other_language": "I can answer in English or Spanish. Puedo responder en inglés o en español.",
@@ -33,22 +29,15 @@ MESSAGES = {
     "es": {
         "not_in_documents": "Los documentos del programa que tengo no responden eso.",
         "nearby": "Esto es lo más cercano que sí dicen (en inglés):",
-        "scope": "Solo puedo ayudar con preguntas sobre la certificación de Especialista en Apoyo de Pares de Medi-Cal "
-                 "en California, usando los documentos oficiales del programa.",
-        "scope_ask": "Puede preguntar, por ejemplo, qué condados participan, qué es el proceso de “grandparenting” o a quién contactar.",
-        "empty": "Por favor escriba una pregunta sobre la certificación de Especialista en Apoyo de Pares de Medi-Cal.",
+        "scope": "Solo puedo ayudar con preguntas sobre {program}, usando los documentos oficiales del programa.",
+        "scope_ask": "Puede preguntar, por ejemplo, {examples}.",
+        "empty": "Por favor escriba una pregunta sobre {program}.",
         "conflict": "Estas fuentes no coinciden; se publicaron en fechas distintas (vea las fechas abajo), así que confírmelo con el contacto indicado.",
         "dated": "Esto puede haber cambiado desde la fecha de esa fuente (indicada abajo).",
         "listed_yes": "Sí. {county} está en la lista de condados participantes de {source} [{n}].",
         "listed_no": "{county} no está en la lista de condados participantes de {source} [{n}].",
         "table_row": "La tabla de condados de {source} indica para {county}: {record} [{n}].",
         "table_absent": "{county} no aparece en la tabla de condados de {source} [{n}].",
-        "refer_calmhsa": "Para preguntas sobre la certificación, el examen, las cuotas o la renovación, escriba a CalMHSA: {email} [{n}].",
-        "refer_calmhsa_plain": "Para preguntas sobre la certificación, el examen, las cuotas o la renovación, contacte a CalMHSA.",
-        "refer_dhcs": "Para preguntas sobre la ley SB 803 y las políticas del DHCS, escriba a {email} [{n}].",
-        "refer_dhcs_plain": "Para preguntas sobre la ley SB 803 y las políticas del DHCS, contacte al DHCS.",
-        "refer_county": "Para servicios locales, empleos y becas, contacte al plan de salud conductual de su condado [{n}].",
-        "refer_county_plain": "Para servicios locales, empleos y becas, contacte al plan de salud conductual de su condado.",
         "quotes_in_english": "Las citas están en inglés, el idioma de los documentos.",
         "intro": "Según los documentos oficiales del programa:",
         "other_language": "I can answer in English or Spanish. Puedo responder en inglés o en español.",
@@ -63,17 +52,28 @@ def msg(language: str, key: str, **kwargs) -> str:
     return MESSAGES.get(language, MESSAGES["en"])[key].format(**kwargs)
 
 
-def framing_texts() -> list[str]:
-    """Fixed sentences with no slot: never claims, never checked for citation support."""
-    return [v for lang in MESSAGES.values() for v in lang.values() if v and "{" not in v]
+def scope_reply(language: str, profile: Profile) -> str:
+    """What the assistant is for (and what one could ask), when a question is about something else."""
+    text = msg(language, "scope", program=profile.program(language))
+    return f"{text} {msg(language, 'scope_ask', examples=profile.examples(language))}" if profile.examples else text
 
 
-def referral_patterns() -> list[re.Pattern]:
-    """Referral sentences with their contact slot: fixed text whose contact must sit in the cited quote."""
+def framing_texts(profile: Profile) -> list[str]:
+    """Fixed sentences with no slot left: never claims, never checked for citation support."""
+    texts = [v for lang in MESSAGES.values() for v in lang.values() if v and "{" not in v]
+    for language in MESSAGES:
+        texts += [scope_reply(language, profile), msg(language, "empty", program=profile.program(language))]
+        texts += [r.sentence_plain(language) for r in profile.referrals]
+        texts += [r.sentence(language) for r in profile.referrals if "{contact}" not in r.sentence(language)]
+    return texts
+
+
+def referral_patterns(profile: Profile) -> list[re.Pattern]:
+    """Referral sentences with their contact slot and citation marker: fixed text whose contact must sit in the
+    cited quote (invented_facts checks that)."""
     patterns = []
-    for lang in MESSAGES.values():
-        for key, value in lang.items():
-            if key.startswith("refer_") and "{" in value:
-                parts = re.split(r"\{\w+\}", value.rstrip("."))
-                patterns.append(re.compile(".+?".join(re.escape(p) for p in parts)))
+    for r in profile.referrals:
+        for language in MESSAGES:
+            parts = re.split(r"\{contact\}", r.sentence(language).rstrip("."))
+            patterns.append(re.compile(".+?".join(re.escape(p.strip()) for p in parts) + r"\s*(\[\d+\])*"))
     return patterns

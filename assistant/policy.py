@@ -12,6 +12,10 @@ from assistant.evidence import Unit
 from assistant.fitted import Fitted
 
 
+POLICY_FEATURES = ("coverage", "semantic", "dense", "score", "anchored", "in_domain", "type_missing", "focus_missing",
+                   "typed_focus_missing", "novelty")
+
+
 @dataclass
 class Decision:
     answer: bool
@@ -30,7 +34,8 @@ class Evidence:
     in_domain: bool  # the question uses the program's terms
     wants_type: bool  # it asks for an email, phone, date or number
     type_found: bool  # … and the lead unit holds one
-    focus_found: bool  # … and the lead unit is about the question's most specific term
+    focus_found: bool  # the lead unit (or its passage) names the question's most specific term
+    novelty: float = 0.0  # how specific the most specific word is that the documents never use (assistant/novelty.py)
 
 
 class AbstentionPolicy:
@@ -48,7 +53,10 @@ class AbstentionPolicy:
             "anchored": float(lead.anchored),
             "in_domain": float(evidence.in_domain),
             "type_missing": float(evidence.wants_type and not evidence.type_found),
-            "focus_missing": float(evidence.wants_type and not evidence.focus_found),
+            "focus_missing": float(not evidence.focus_found),
+            # a date or an amount about something else is a wrong answer, not a near one
+            "typed_focus_missing": float(evidence.wants_type and not evidence.focus_found),
+            "novelty": evidence.novelty,
         }
 
     def decide(self, lead: Unit | None, evidence: Evidence) -> Decision:

@@ -11,8 +11,7 @@ MAX_PASSAGES = 5
 
 _LANGUAGE = {"en": "English", "es": "Spanish (the passages are in English; translate what you use)"}
 
-SYSTEM = """You help peers, family members and county staff with questions about California's Medi-Cal Peer Support \
-Specialist certification.
+SYSTEM = """You help peers, family members and county staff with questions about {program}.
 Rules:
 1. Use only the numbered passages. Do not use anything else you know.
 2. End every sentence with the number of the passage it comes from in square brackets, like [2].
@@ -31,10 +30,13 @@ def passage_block(n: int, chunk: Chunk) -> str:
     return f"[{n}] {where}" + (f" ({source})" if source else "") + f"\n{chunk.text.strip()}"
 
 
-def build_messages(question: str, earlier: list[str], chunks: list[Chunk], language: str) -> list[dict[str, str]]:
-    """`chunks[k]` becomes passage [k + 1]; `earlier` holds the conversation's previous questions, oldest first."""
+def build_messages(question: str, earlier: list[str], chunks: list[Chunk], language: str,
+                   program: str) -> list[dict[str, str]]:
+    """`chunks[k]` becomes passage [k + 1]; `earlier` holds the conversation's previous questions, oldest first;
+    `program` names what the deployment is about (its profile)."""
     passages = "\n\n".join(passage_block(n, c) for n, c in enumerate(chunks, start=1))
     context = "".join(f"Earlier question: {q}\n" for q in earlier[-2:])
     user = f"Passages:\n\n{passages}\n\n---\n{context}Question: {question}"
-    return [{"role": "system", "content": SYSTEM.format(not_answered=NOT_ANSWERED, language=_LANGUAGE[language])},
+    return [{"role": "system", "content": SYSTEM.format(program=program, not_answered=NOT_ANSWERED,
+                                                         language=_LANGUAGE[language])},
             {"role": "user", "content": user}]

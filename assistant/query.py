@@ -5,10 +5,13 @@ from cited passages.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.language import detect_language, strip_accents, to_english_query
 from assistant.spelling import Vocabulary
+from ingest.lexical import tokenize
+from ingest.profile import AnchorRule
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -44,13 +47,6 @@ ANSWER_TYPES = {
 }
 _MEMBERSHIP = re.compile(r"\b(particip\w*|take part|opt(ed|ing)?[- ]in|included|on the list|in the program|part of|"
                          r"signed up|forma parte|incluid\w*)\b", re.IGNORECASE)
-DOMAIN = re.compile(
-    r"\b(peers?|certif\w*|medi-?cal|calmhsa|dhcs|mhsoac|bhin|sb ?803|senate bill|count(y|ies)|condados?|exam\w*|"
-    r"grand(parent|father)\w*|scholarships?|becas?|specialists?|especialista|training|renew\w*|eligib\w*|fees?|"
-    r"recovery|lived experience|behavioral health|mental health|salud|dmc|smhs|wet|workforce|supervis\w*|"
-    r"competenc\w*|billing|reimburs\w*|apply|application|pares|compañeros|certificaci[oó]n|stakeholder|advisory|"
-    r"speciali[sz]\w*|crisis care|justice-involved|unhoused|parent|caregiver|family member|epoc|pwi|bhsa|mhsa)\b",
-    re.IGNORECASE)
 _LIST_COUNTIES = re.compile(r"\b(which|what|list( of)?|all( the)?|cu[aá]les|qu[eé])\s+(counties|condados)\b", re.IGNORECASE)
 
 
@@ -97,11 +93,11 @@ def strip_injection(text: str) -> tuple[str, bool]:
     return " ".join(kept).strip(), len(kept) != len(sentences)
 
 
-def is_follow_up(message: str) -> bool:
+def is_follow_up(message: str, in_scope: Callable[[str], bool]) -> bool:
     words = message.split()
     if _FOLLOW_UP_START.match(message):
         return True
-    if len(words) <= 12 and not DOMAIN.search(message) and not find_counties(message):
+    if len(words) <= 12 and not in_scope(message) and not find_counties(message):
         return True  # "what number do i call in on?": only makes sense with the conversation
     if len(words) <= 6 and _PRONOUN.search(message):
         return True
@@ -160,21 +156,22 @@ def number_pattern(question: str) -> re.Pattern:
 _NOT_ANCHORS = {"ok", "usa", "us", "faq", "faqs", "id", "tv", "pm", "am", "hi", "mhsa"}
 
 
-def anchors(question: str) -> list[set[str]]:
+def anchors(question: str, rules: list[AnchorRule] = ()) -> list[set[str]]:
     """Terms the evidence must mention (in its text, section or title), each as a set of alternatives.
 
-    Program names and numbers are what a question is about ('EPOC', '21-041'); and in this product
-    'certification' always means the Medi-Cal peer certification, not any license.
+    Program names and numbers are what a question is about ('EPOC', '21-041'); and the profile's first
+    anchor rule whose words the question uses adds what its evidence must name ('certification' here means
+    the program's certification, so the passage names the program).
     """
     groups: list[set[str]] = []
     for token in re.findall(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*\b|\b\d{2,}-\d+\b|\b\d{3,}\b", question):
         if token.lower() not in _NOT_ANCHORS:
             groups.append({token.lower()})
-    lowered = question.lower()
-    if re.search(r"\bcertif|\bcertific", lowered) and not re.search(r"\blicen[cs]", lowered):
-        groups.append({"peer", "medi-cal", "calmhsa"})
-    elif re.search(r"\bpeers?\b", lowered):
-        groups.append({"peer"})
+    words = set(tokenize(question))
+    for rule in rules:
+        if rule.applies(words):
+            groups.append({w.lower() for w in rule.evidence})
+            break
     return groups
 
 
@@ -188,14 +185,16 @@ def with_home_county(message: str, county: str | None) -> str:
     return _HOME_COUNTY.sub(lambda m: f"{county} {m.group(1)}", message, count=1)
 
 
-def analyze(message: str, history: list[str], home_county: str | None = None) -> Query:
+def analyze(message: str, history: list[str], home_county: str | None = None,
+            in_scope: Callable[[str], bool] = lambda text: False) -> Query:
     """`history` holds earlier questions of the same conversation, oldest first; `home_county` is
-    the county whose website the question was asked on, if any."""
+    the county whose website the question was asked on, if any; `in_scope` tells whether a text (in the
+    corpus's English) names what the deployment is about (a short message that doesn't may be a follow-up)."""
     language = detect_language(message)
     cleaned, injected = strip_injection(message)
     cleaned = with_home_county(cleaned, home_county)
-    follow_up = bool(history) and is_follow_up(cleaned) if cleaned else False
     english = to_english_query(cleaned) if language == "es" else cleaned
+    follow_up = bool(history) and is_follow_up(cleaned, lambda _: in_scope(english)) if cleaned else False
     counties = find_counties(cleaned)
     kind = answer_type(cleaned, counties)
     text = english

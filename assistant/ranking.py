@@ -38,6 +38,9 @@ class Question:
     wanted: re.Pattern | None = None  # the shape of the asked-for value (an email, a date, an amount), if any
 
 
+RANKING_FEATURES = ("coverage", "semantic", "chunk", "coverage_gap", "semantic_gap", "anchored", "defines", "typed")
+
+
 def unit_features(unit: Unit, fitted: Fitted, best_coverage: float, best_semantic: float) -> dict[str, float]:
     """Absolute and relative to the question's best unit: the gaps let the model compare within one question."""
     semantic = fitted.semantic.z(unit.semantic)

@@ -9,6 +9,7 @@ import html
 import re
 
 from assistant.contract import Answer
+from ingest.profile import Profile
 
 FACT_PATTERN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}|\$?\d[\d,]*(?:[.:/-]\d+)*%?")
 MARKER = re.compile(r"\s*\[(\d+)\]")
@@ -54,23 +55,23 @@ def without_fixed_text(text: str) -> str:
     return text
 
 
-def strip_framing_prefix(sentence: str) -> str:
+def strip_framing_prefix(sentence: str, profile: Profile) -> str:
     from assistant.messages import framing_texts
 
-    for f in framing_texts():
+    for f in framing_texts(profile):
         if f.endswith(":") and sentence.startswith(f):
             return sentence[len(f):].strip()
     return sentence
 
 
-def is_framing(sentence: str) -> bool:
-    """Fixed framing and referral templates (from assistant/messages.py) are not statements needing support."""
+def is_framing(sentence: str, profile: Profile) -> bool:
+    """Fixed framing (assistant/messages.py) and the profile's referrals are not statements needing support."""
     from assistant.messages import framing_texts, referral_patterns
 
     body = MARKER.sub("", sentence).strip()
-    if any(body == f.strip() or body.rstrip(".") == f.strip().rstrip(".") for f in framing_texts()):
+    if any(body == f.strip() or body.rstrip(".") == f.strip().rstrip(".") for f in framing_texts(profile)):
         return True
-    return any(p.fullmatch(sentence.strip().rstrip(".")) for p in referral_patterns())
+    return any(p.fullmatch(sentence.strip().rstrip(".")) for p in referral_patterns(profile))
 
 
 def invented_facts(answer: Answer) -> list[str]:
@@ -78,14 +79,15 @@ def invented_facts(answer: Answer) -> list[str]:
     return [f for f in hard_facts(without_fixed_text(answer.answer)) if normalize(f) not in cited]
 
 
-def citation_support(answer: Answer) -> dict:
-    """ALCE-style citation recall (statements supported by their citations) and precision (citations that help)."""
+def citation_support(answer: Answer, profile: Profile) -> dict:
+    """ALCE-style citation recall (statements supported by their citations) and precision (citations that help).
+    `profile`: the deployment profile whose fixed sentences the answer may hold."""
     by_n = {c.n: c for c in answer.citations}
     statements = supported = uses = relevant = 0
     for sentence in split_sentences(without_fixed_text(answer.answer)):
-        sentence = strip_framing_prefix(sentence)
+        sentence = strip_framing_prefix(sentence, profile)
         markers = [int(n) for n in MARKER.findall(sentence)]
-        if not markers or is_framing(sentence):
+        if not markers or is_framing(sentence, profile):
             continue  # fixed framing and referral text: their facts are checked by invented_facts
         statements += 1
         body = MARKER.sub("", sentence)

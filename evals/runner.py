@@ -15,16 +15,13 @@ from evals.baselines import BM25Baseline, LlamaIndexBaseline, Ranked
 from evals.checks import citation_support, facts_found, hard_facts, invented_facts, normalize, reading_grade
 from evals.gold import GOLD_DIR, GoldItem, load_gold
 from ingest.embedding import Embedder
+from ingest.profile import Profile
 from peerhelp.settings import Settings
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
 # The per-commit gate runs on dev: the test split is read once per issue, at its end.
 GATE_SPLIT = "dev"
-REFERRAL_MARKERS = {"calmhsa": ["peercertification@calmhsa.org"], "dhcs": ["peers@dhcs.ca.gov"],
-                    "county": ["county", "condado"]}
-
-
 class AssistantSystem:
     """The assistant as users get it: extractive, or (`use_llm`) phrased by the configured LLM and verified."""
 
@@ -89,7 +86,18 @@ def gold_rank(item: GoldItem, ranked: list[Ranked]) -> int | None:
     return None
 
 
-def evaluate_item(system, item: GoldItem) -> ItemResult:
+def referral_given(answer: str, item: GoldItem, profile: Profile) -> bool:
+    """The abstention refers where the item expects: the profile's referral of that id, by its contact or sentence."""
+    referral = profile.referral(item.referral)
+    if referral is None:
+        return False
+    text = normalize(answer)
+    marks = [referral.contact or ""] + [referral.sentence_plain(lang) for lang in ("en", "es")] + \
+        [referral.sentence(lang).split("{contact}")[0] for lang in ("en", "es")]
+    return any(m.strip() and normalize(m.strip().rstrip(".")) in text for m in marks)
+
+
+def evaluate_item(system, item: GoldItem, profile: Profile) -> ItemResult:
     started = time.perf_counter()
     try:
         answer, ranked = system.run(item.question, item.history)
@@ -103,11 +111,11 @@ def evaluate_item(system, item: GoldItem) -> ItemResult:
         citations=[c.model_dump(include={"n", "document", "section", "quote"}) for c in answer.citations],
         gold_rank=gold_rank(item, ranked) if item.gold else None,
         facts=facts_found(answer.answer, item.facts) if item.expected_status == "answered" else [],
-        invented=invented_facts(answer), support=citation_support(answer),
+        invented=invented_facts(answer), support=citation_support(answer, profile),
         forbidden_found=[f for f in item.forbid if normalize(f) in normalize(answer.answer)],
         words=len(answer.answer.split()), seconds=seconds)
     if item.referral and item.expected_status == "abstained":
-        result.referral_ok = any(m in answer.answer.lower() for m in REFERRAL_MARKERS[item.referral])
+        result.referral_ok = referral_given(answer.answer, item, profile)
     return result
 
 
@@ -192,7 +200,7 @@ def run_eval(settings: Settings, split: str = GATE_SPLIT, baselines: bool = True
     for system in systems:
         results = []
         for item in items:
-            results.append(evaluate_item(system, item))
+            results.append(evaluate_item(system, item, assistant.index.profile))
             if progress:
                 progress(system.name, item.id)
         report["systems"][system.name] = {

@@ -1,6 +1,7 @@
 """The one tokenizer BM25 uses, at index time and at query time (they must agree)."""
 
 import re
+import unicodedata
 from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-/'][a-z0-9]+)*")
@@ -19,16 +20,18 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
-LEXICAL_VERSION = 2  # bump when tokenization changes: the BM25 index is then rebuilt
+LEXICAL_VERSION = 3  # bump when tokenization changes: the BM25 index is then rebuilt
 # Porter leaves some word families apart that questions and documents mix freely.
 _STEM_FAMILIES = {"applic": "appli", "certif": "certifi", "examin": "exam", "particip": "particip",
                   "qualif": "qualifi", "specialis": "specialist"}
 
 
 def tokenize(text: str) -> list[str]:
-    """Lowercase words, hyphen/slash compounds kept and also split, stopwords dropped, stemmed."""
+    """Lowercase words, accents dropped ('cuántas' is one word, not 'cu' and 'ntas'), hyphen/slash compounds kept
+    and also split, stopwords dropped, stemmed."""
     tokens: list[str] = []
-    for word in _WORD.findall(text.lower()):
+    plain = "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")
+    for word in _WORD.findall(plain):
         parts = re.split(r"[-/']", word)
         for t in ([word] if len(parts) > 1 else []) + parts:
             if t and t not in STOPWORDS:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ingest.profile import PROFILE_FILE
 from peerhelp.errors import ManifestError
 
 MANIFEST_NAME = "manifest.json"
@@ -113,7 +114,7 @@ def _check_files(corpus_dir: Path, entries: list[DocumentEntry]) -> None:
                 "Fix: add the file, or remove the entry."
             )
     for f in sorted(corpus_dir.iterdir()):
-        if f.is_file() and f.name != MANIFEST_NAME and not f.name.startswith(".") and f.name not in listed:
+        if f.is_file() and f.name not in (MANIFEST_NAME, PROFILE_FILE) and not f.name.startswith(".") and f.name not in listed:
             raise ManifestError(
                 f"{f}: no manifest entry. Fix: add an entry for '{f.name}' to {corpus_dir / MANIFEST_NAME} "
                 "(id, file, title, issuer, kind, url, as_of, language), or run `peerhelp ingest FILE --title ...`."

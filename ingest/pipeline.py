@@ -16,6 +16,7 @@ from ingest.embedding import Embedder, get_embedder
 from ingest.lexical import LEXICAL_VERSION
 from ingest.loaders import load_text
 from ingest.manifest import DocumentEntry, read_manifest
+from ingest.profile import PROFILE_FILE, read_profile
 from ingest.store import (DocumentState, IndexState, IndexVersion, current_version_dir, ingest_lock,
                           new_version_name, prune, write_version)
 from ingest.units import UNITS_VERSION, split_units, unit_embedding_text
@@ -99,6 +100,11 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
     corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
     reporter.stage(f"reading manifest in {corpus_dir}")
     entries = read_manifest(corpus_dir)
+    profile = read_profile(corpus_dir)
+    if profile is None:
+        reporter.stage(f"no {PROFILE_FILE} in {corpus_dir}: answers name no program and offer no contact. "
+                       "Fix: write one (docs/profile.md)")
+    profile_data = profile.model_dump(mode="json") if profile else None
     embedder = embedder or get_embedder(settings.embedding_model)
     signature = pipeline_signature(settings, embedder)
 
@@ -143,7 +149,8 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
         current_ids = {p.entry.id for p in prepared}
         removed = sorted(previous_ids - current_ids)
         to_embed = [p for p in prepared if p.embeddings is None]
-        unchanged = previous is not None and reusable is not None and not to_embed and not removed
+        unchanged = previous is not None and reusable is not None and not to_embed and not removed \
+            and previous.state.profile == profile_data
         if unchanged:
             reporter.stage("nothing changed: the current index is up to date")
             return IngestSummary(previous.version, False, len(prepared), sum(len(p.chunks) for p in prepared),
@@ -162,7 +169,7 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
                                                          progress=reporter.embedded)
 
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        state = IndexState(version=new_version_name(), signature=signature, created_at=now)
+        state = IndexState(version=new_version_name(), signature=signature, created_at=now, profile=profile_data)
         for p in prepared:
             old = previous.state.documents.get(p.entry.id) if previous else None
             ingested_at = old.ingested_at if (old and p.reused) else now

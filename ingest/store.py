@@ -30,6 +30,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from ingest.chunking import Chunk
+from ingest.profile import NEUTRAL, Profile
 from ingest.units import split_units
 from ingest.vectors import drop_vectors, open_collection, write_vectors
 from peerhelp.errors import IndexNotFoundError, PeerhelpError
@@ -64,18 +65,20 @@ class IndexState:
     signature: str
     created_at: str
     documents: dict[str, DocumentState] = field(default_factory=dict)
+    profile: dict | None = None  # the corpus's profile.toml as read at ingest (ingest/profile.py); None: it had none
 
     def to_json(self) -> str:
         return json.dumps({
             "version": self.version, "signature": self.signature, "created_at": self.created_at,
-            "documents": {k: vars(v) for k, v in self.documents.items()},
+            "documents": {k: vars(v) for k, v in self.documents.items()}, "profile": self.profile,
         }, indent=2, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> "IndexState":
         data = json.loads(text)
         docs = {k: DocumentState(**v) for k, v in data["documents"].items()}
-        return cls(version=data["version"], signature=data["signature"], created_at=data["created_at"], documents=docs)
+        return cls(version=data["version"], signature=data["signature"], created_at=data["created_at"], documents=docs,
+                   profile=data.get("profile"))
 
 
 def new_version_name() -> str:
@@ -238,6 +241,11 @@ class IndexVersion:
     @property
     def version(self) -> str:
         return self.state.version
+
+    @cached_property
+    def profile(self) -> Profile:
+        """The deployment profile this build was made with (a neutral one when the corpus had none)."""
+        return Profile.model_validate(self.state.profile) if self.state.profile else NEUTRAL
 
     @cached_property
     def embeddings(self) -> np.ndarray:

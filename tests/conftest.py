@@ -40,9 +40,36 @@ class CountingEmbedder:
 
 @pytest.fixture(scope="session")
 def embedder():
-    from ingest.embedding import MiniLMEmbedder
+    """The default retrieval model (settings.embedding_model), the one the product ships with."""
+    from ingest.embedding import get_embedder
+    from peerhelp.settings import Settings
 
-    return MiniLMEmbedder()
+    return get_embedder(Settings().embedding_model)
+
+
+FAST_MODEL = "all-MiniLM-L6-v2"  # index plumbing tests: what they check does not depend on the model, ingest time does
+
+
+@pytest.fixture(scope="session")
+def fast_embedder():
+    from ingest.embedding import get_embedder
+
+    return get_embedder(FAST_MODEL)
+
+
+@pytest.fixture(scope="session")
+def crisis_embedder(fast_embedder):
+    """The crisis layer's own model (assistant/safety_model.py), whatever retrieval uses."""
+    from assistant.safety_model import EMBEDDER
+    from ingest.embedding import get_embedder
+
+    return fast_embedder if fast_embedder.name == EMBEDDER else get_embedder(EMBEDDER)
+
+
+@pytest.fixture
+def fast_model(monkeypatch):
+    """Settings() and the CLI processes a test starts build indexes with FAST_MODEL."""
+    monkeypatch.setenv("PEERHELP_EMBEDDING_MODEL", FAST_MODEL)
 
 
 @pytest.fixture

@@ -24,23 +24,25 @@ KILL_POINTS = [
     pytest.param("switching to the new version", 0.0, marks=pytest.mark.slow),
 ]
 
+pytestmark = pytest.mark.usefixtures("fast_model")
 
-def _assert_serving(index_dir, embedder, allowed_versions):
+
+def _assert_serving(index_dir, fast_embedder, allowed_versions):
     name = (index_dir / CURRENT).read_text().strip()
     assert not name.startswith(BUILDING_PREFIX)
     assert name in allowed_versions
     index = IndexVersion.open_current(index_dir)
     assert (index.path / "state.json").exists() and index.collection.count() == len(index.chunks)
-    hits = HybridRetriever(index, embedder).retrieve("Which counties participate in peer certification?", 5)
+    hits = HybridRetriever(index, fast_embedder).retrieve("Which counties participate in peer certification?", 5)
     assert hits and all(h.chunk.text for h in hits)
     return index.version
 
 
 @pytest.mark.parametrize("stage,delay", KILL_POINTS)
-def test_sigkill_during_ingest_leaves_previous_index_serving(tmp_path, corpus_copy, embedder, stage, delay):
+def test_sigkill_during_ingest_leaves_previous_index_serving(tmp_path, corpus_copy, fast_embedder, stage, delay):
     index_dir = tmp_path / "index"
     settings = Settings(corpus_dir=corpus_copy, index_dir=index_dir)
-    first = run_ingest(settings, embedder=embedder).version
+    first = run_ingest(settings, embedder=fast_embedder).version
 
     guide = corpus_copy / "002_a3f5e78bf45f2be3.txt"
     guide.write_text(guide.read_text() + f"\nAddendum written before a crash at '{stage}'.\n")
@@ -63,11 +65,11 @@ def test_sigkill_during_ingest_leaves_previous_index_serving(tmp_path, corpus_co
     versions_dir = index_dir / VERSIONS
     complete = {p.name for p in versions_dir.iterdir() if not p.name.startswith(BUILDING_PREFIX)}
     # Killed just after the atomic switch, the new version may be current; it must then be complete.
-    _assert_serving(index_dir, embedder, allowed_versions=complete)
+    _assert_serving(index_dir, fast_embedder, allowed_versions=complete)
     if stage != "switching to the new version":
         assert (index_dir / CURRENT).read_text().strip() == first
 
-    recovered = run_ingest(settings, embedder=embedder)
+    recovered = run_ingest(settings, embedder=fast_embedder)
     assert not any(p.name.startswith(BUILDING_PREFIX) for p in versions_dir.iterdir())
-    latest = _assert_serving(index_dir, embedder, allowed_versions={recovered.version})
+    latest = _assert_serving(index_dir, fast_embedder, allowed_versions={recovered.version})
     assert any("Addendum written before a crash" in c.text for c in IndexVersion.open_current(index_dir).chunks), latest

@@ -23,23 +23,23 @@ def reference():
     return lambda texts: model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
 
 
-def test_vectors_match_sentence_transformers(embedder, reference):
-    ours = embedder.embed_documents(TEXTS)
+def test_vectors_match_sentence_transformers(fast_embedder, reference):
+    ours = fast_embedder.embed_documents(TEXTS)
     cosine = np.sum(ours * reference(TEXTS), axis=1)
     assert cosine.min() > 0.9999, cosine
 
 
-def test_batched_padding_changes_nothing_and_order_is_kept(embedder):
-    batch = embedder.embed_documents(TEXTS, batch_size=3)
-    one_by_one = np.vstack([embedder.embed_query(t) for t in TEXTS])
+def test_batched_padding_changes_nothing_and_order_is_kept(fast_embedder):
+    batch = fast_embedder.embed_documents(TEXTS, batch_size=3)
+    one_by_one = np.vstack([fast_embedder.embed_query(t) for t in TEXTS])
     np.testing.assert_allclose(batch, one_by_one, atol=1e-5)
-    assert embedder.embed_documents([]).shape == (0, embedder.dimension)
+    assert fast_embedder.embed_documents([]).shape == (0, fast_embedder.dimension)
 
 
-def test_cached_query_vectors_cannot_be_changed_by_a_caller(embedder):
-    first = embedder.embed_query("Who certifies peers?")
+def test_cached_query_vectors_cannot_be_changed_by_a_caller(fast_embedder):
+    first = fast_embedder.embed_query("Who certifies peers?")
     first[:] = 0
-    assert np.linalg.norm(embedder.embed_query("Who certifies peers?")) == pytest.approx(1.0, abs=1e-5)
+    assert np.linalg.norm(fast_embedder.embed_query("Who certifies peers?")) == pytest.approx(1.0, abs=1e-5)
 
 
 @pytest.mark.slow
@@ -51,9 +51,9 @@ def test_export_from_packaged_weights_offline_and_checked(tmp_path, network_atte
     assert not list(tmp_path.glob("*.partial"))
 
 
-def test_an_export_that_disagrees_is_refused_with_a_fix(tmp_path, embedder):
+def test_an_export_that_disagrees_is_refused_with_a_fix(tmp_path, fast_embedder):
     from ingest.onnx_export import _check_parity
 
-    wrong = lambda texts: -embedder.embed_documents(list(texts))  # noqa: E731
+    wrong = lambda texts: -fast_embedder.embed_documents(list(texts))  # noqa: E731
     with pytest.raises(PeerhelpError, match="Fix:"):
-        _check_parity(embedder.model_dir, embedder.onnx_path, wrong)
+        _check_parity(fast_embedder.model_dir, fast_embedder.onnx_path, wrong)

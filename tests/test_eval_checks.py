@@ -1,5 +1,9 @@
 from assistant.contract import Answer, Citation
 from evals.checks import citation_support, facts_found, invented_facts
+from ingest.profile import read_profile
+from tests.conftest import SEED_CORPUS
+
+PROFILE = read_profile(SEED_CORPUS)
 
 
 def _answer(text, quotes, date="2021-07-23"):
@@ -20,7 +24,7 @@ def test_invented_facts__catches_a_number_or_email_in_no_cited_quote():
 def test_citation_support__unsupported_sentence_is_counted():
     answer = _answer("Questions may be submitted by email to Peers@dhcs.ca.gov [1]. The exam is free for everyone [1].",
                      ["Questions and comments may be submitted by email to Peers@dhcs.ca.gov."])
-    s = citation_support(answer)
+    s = citation_support(answer, PROFILE)
     assert s["statements"] == 2 and s["supported"] == 1
     assert s["citation_uses"] == 2 and s["relevant_citations"] == 1
 
@@ -30,13 +34,13 @@ def test_facts_found__any_phrasing_of_each_fact():
 
 
 def test_referral_template_is_framing_but_its_email_must_be_cited():
-    from assistant.messages import msg
-
-    sentence = msg("en", "refer_calmhsa", email="PeerCertification@calmhsa.org", n=1)
+    referral = PROFILE.referral("calmhsa")
+    sentence = referral.sentence("en").format(contact="PeerCertification@calmhsa.org").rstrip(".") + " [1]."
     good = _answer(sentence, ["Contact Information:\nPeerCertification@calmhsa.org"])
-    assert citation_support(good)["statements"] == 0 and invented_facts(good) == []
+    assert citation_support(good, PROFILE)["statements"] == 0 and invented_facts(good) == []
     followed = _answer(sentence + " If someone is in danger right now, they (or you) can call or text 988, or call 911 "
                        "in an emergency.", ["Contact Information:\nPeerCertification@calmhsa.org"])
-    assert citation_support(followed)["statements"] == 0 and invented_facts(followed) == []
-    forged = _answer(msg("en", "refer_calmhsa", email="help@calmhsa.org", n=1), ["Contact Information:\nPeerCertification@calmhsa.org"])
+    assert citation_support(followed, PROFILE)["statements"] == 0 and invented_facts(followed) == []
+    forged = _answer(referral.sentence("en").format(contact="help@calmhsa.org").rstrip(".") + " [1].",
+                     ["Contact Information:\nPeerCertification@calmhsa.org"])
     assert invented_facts(forged) == ["help@calmhsa.org"]

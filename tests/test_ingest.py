@@ -13,6 +13,8 @@ from ingest.store import IndexVersion
 from peerhelp.settings import Settings
 from tests.conftest import ROOT, CountingEmbedder
 
+pytestmark = pytest.mark.usefixtures("fast_model")
+
 
 def _settings(tmp_path, corpus):
     return Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
@@ -27,8 +29,8 @@ def test_seed_index__documents_chunks_and_retrieval(seed_index, embedder):
     assert any("Peers@dhcs.ca.gov" in h.chunk.text for h in hits)
 
 
-def test_incremental__unchanged_changed_added_removed(tmp_path, corpus_copy, embedder):
-    counting = CountingEmbedder(embedder)
+def test_incremental__unchanged_changed_added_removed(tmp_path, corpus_copy, fast_embedder):
+    counting = CountingEmbedder(fast_embedder)
     settings = _settings(tmp_path, corpus_copy)
     first = run_ingest(settings, embedder=counting)
     index = IndexVersion.open_current(settings.index_dir)
@@ -67,13 +69,13 @@ def test_incremental__unchanged_changed_added_removed(tmp_path, corpus_copy, emb
     assert len(index.unit_embeddings) == index.unit_rows[-1]  # the reused documents kept their unit vectors
 
 
-def test_corrupt_file__is_skipped_and_everything_else_ingests(tmp_path, corpus_copy, embedder):
+def test_corrupt_file__is_skipped_and_everything_else_ingests(tmp_path, corpus_copy, fast_embedder):
     (corpus_copy / "bhin-21-041.pdf").write_bytes(b"%PDF-1.4\n% damaged download\n")
     manifest = json.loads((corpus_copy / "manifest.json").read_text())
     manifest["documents"].append({"id": "bhin-21-041", "file": "bhin-21-041.pdf", "title": "BHIN 21-041", "issuer": "DHCS",
                                   "kind": "bhin", "as_of": "2021-07-22"})
     (corpus_copy / "manifest.json").write_text(json.dumps(manifest))
-    summary = run_ingest(_settings(tmp_path, corpus_copy), embedder=embedder)
+    summary = run_ingest(_settings(tmp_path, corpus_copy), embedder=fast_embedder)
     assert [s.file.endswith("bhin-21-041.pdf") for s in summary.skipped] == [True]
     assert summary.skipped[0].fix
     assert summary.documents == 5
@@ -118,12 +120,13 @@ def test_cli__documents_without_an_index_says_how_to_build_one(tmp_path):
 
 
 def test_ingest_opens_no_network_connection(tmp_path, corpus_copy, network_attempts):
-    """Loads a fresh model and builds a Chroma store while every non-loopback connect is recorded."""
-    from ingest.embedding import MiniLMEmbedder
+    """Loads fresh models (both packaged ones) and builds a Chroma store while every non-loopback connect is recorded."""
+    from ingest.embedding import E5Embedder, MiniLMEmbedder
 
     fresh = MiniLMEmbedder()
     summary = run_ingest(_settings(tmp_path, corpus_copy), embedder=fresh)
     fresh.embed_query("warm the model")
+    E5Embedder().embed_query("warm the other model")
     assert summary.changed
     assert network_attempts == []
 

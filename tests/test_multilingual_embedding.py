@@ -52,8 +52,8 @@ def test_unknown_models_are_refused_with_the_choices():
 
 
 def test_an_index_built_with_another_model_is_refused_with_the_fix(seed_index):
-    settings = Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS, embedding_model="multilingual-e5-small-q4")
-    with pytest.raises(PeerhelpError, match="not built with multilingual-e5-small-q4.*peerhelp ingest"):
+    settings = Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS, embedding_model="all-MiniLM-L6-v2")
+    with pytest.raises(PeerhelpError, match="not built with all-MiniLM-L6-v2.*peerhelp ingest"):
         Assistant(settings).ask("Is Kern County participating?")
 
 
@@ -93,9 +93,9 @@ def test_every_packaged_model_has_a_ranker_and_answer_policy_fitted_on_dev():
         assert 0.0 < section.threshold < 1.0 and section.ranking.weights and section.answer.weights
 
 
-def test_retrieval_and_crisis_share_one_minilm(seed_index, embedder):
-    bot = Assistant(Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS), embedder=embedder)
-    assert bot.crisis_embedder is bot.embedder
+def test_retrieval_and_crisis_share_one_minilm(seed_index):
+    minilm_bot = Assistant(Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS, embedding_model="all-MiniLM-L6-v2"))
+    assert minilm_bot.crisis_embedder is minilm_bot.embedder
     e5_bot = Assistant(Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS,
                                 embedding_model="multilingual-e5-small-q4"))
     assert e5_bot.crisis_embedder.name == "all-MiniLM-L6-v2" != e5_bot.embedder.name

@@ -25,9 +25,9 @@ def test_shipped_model_loads_and_matches_the_embedder():
     assert model.embedder == "all-MiniLM-L6-v2"
 
 
-def test_model_is_used_and_gated(embedder):
-    detector = CrisisDetector(lambda t: embedder.embed_documents(list(t)), CrisisModel.load())
-    rules_only = CrisisDetector(lambda t: embedder.embed_documents(list(t)))
+def test_model_is_used_and_gated(crisis_embedder):
+    detector = CrisisDetector(lambda t: crisis_embedder.embed_documents(list(t)), CrisisModel.load())
+    rules_only = CrisisDetector(lambda t: crisis_embedder.embed_documents(list(t)))
     for message in ["picked up a rope at the hardware store. it's not for a project. sorry everyone",
                     "sold my guitar and paid off everything so no one gets stuck with my bills. feeling calm finally"]:
         assert not rules_only.assess(message).crisis  # no rule anticipates these
@@ -38,14 +38,14 @@ def test_model_is_used_and_gated(embedder):
 
 
 @pytest.mark.slow
-def test_retraining_reproduces_the_shipped_model(embedder, seed_index):
+def test_retraining_reproduces_the_shipped_model(crisis_embedder, seed_index):
     from ingest.units import split_units
     from ingest.store import IndexVersion
 
     texts, labels = load_training()
     index = IndexVersion.open_current(seed_index)
     domain = sorted({u.text for c in index.chunks for u in split_units(c) if len(u.text.split()) >= 4})
-    model, stats = train(texts, labels, domain, lambda t: embedder.embed_documents(list(t)), embedder.name)
+    model, stats = train(texts, labels, domain, lambda t: crisis_embedder.embed_documents(list(t)), crisis_embedder.name)
     shipped = CrisisModel.load(MODEL_FILE)
     assert stats["cv_false_positive_rate"] <= 0.02
     assert abs(model.threshold - shipped.threshold) < 1e-3
