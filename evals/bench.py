@@ -92,19 +92,20 @@ def bench_answers(settings: Settings) -> dict:
     from assistant.engine import Assistant
     from assistant.retrieval import HybridRetriever
     from evals.baselines import BM25Baseline, LlamaIndexBaseline
-    from ingest.embedding import MiniLMEmbedder
+    from ingest.embedding import get_embedder
 
     questions = _questions()
     assistant = Assistant(settings)
     assistant.warm_up()
     answer_ms = time_each(lambda q: assistant.ask(q[0], q[1]), questions, WARMUP)
-    retriever = HybridRetriever(assistant.index, MiniLMEmbedder())  # its own embedding cache, empty
+    # the same model as the index, a fresh instance: its own embedding cache, empty
+    retriever = HybridRetriever(assistant.index, get_embedder(settings.embedding_model))
     floor_ms = time_each(lambda q: (retriever.dense(q[0], retriever.candidates), retriever.lexical(q[0], retriever.candidates)),
                          questions, WARMUP)
     bm25 = BM25Baseline(assistant.index)
     bm25_ms = time_each(lambda q: bm25.run(q[0], q[1]), questions, WARMUP)
     started = time.perf_counter()
-    naive = LlamaIndexBaseline(settings, MiniLMEmbedder(), top_k=2)
+    naive = LlamaIndexBaseline(settings, get_embedder(settings.embedding_model), top_k=2)
     naive_build_s = round(time.perf_counter() - started, 2)
     naive_ms = time_each(lambda q: naive.run(q[0], q[1]), questions, WARMUP)
     out = {"questions": len(questions), "assistant_ms": percentiles(answer_ms), "floor_ms": percentiles(floor_ms),

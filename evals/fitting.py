@@ -19,7 +19,7 @@ import numpy as np
 from assistant.engine import Assistant, InputError
 from assistant.evidence import Unit
 from assistant.fitted import Fitted, Logistic, Scale
-from assistant.policy import POLICY_FEATURES, Decision
+from assistant.policy import POLICY_FEATURES, Decision, vetoed
 from assistant.ranking import RANKING_FEATURES, unit_features
 from evals.checks import normalize
 from evals.gold import GoldItem
@@ -126,7 +126,9 @@ def fit(runs: list[tuple[Assistant, list[GoldItem]]], split: str, suites: list[s
     y = np.array([policy_label(row.item, row.chosen) for row in second], dtype=float)
     bias, weights = fit_logistic(x, y)
     answer = Logistic(bias, dict(zip(POLICY_FEATURES, weights.round(4).tolist())))
-    probabilities = [answer.probability(row.decision.features) for row in second]
+    # a vetoed decision never answers, whatever its probability: the threshold is chosen for the others
+    probabilities = [0.0 if vetoed(row.decision.features) else answer.probability(row.decision.features)
+                     for row in second]
     threshold = best_threshold(probabilities, y)
     right = sum((p >= threshold) == bool(label) for p, label in zip(probabilities, y))
     provenance = {

@@ -12,6 +12,7 @@ from evals.servers import ROOT, api_server
 from evals.synthetic import scaled_corpus
 from evals.timing import percentiles, time_each
 from ingest.manifest import read_manifest
+from tests.conftest import FAST_MODEL
 from tests.conftest import SEED_CORPUS
 
 
@@ -74,8 +75,9 @@ def test_load_generator_against_the_real_server(seed_index):
 
 @pytest.mark.slow
 def test_bench_command_writes_json_and_markdown(tmp_path):
-    """The whole benchmark at a small scale, as `make bench` runs it, into a throwaway results folder."""
-    env = {"PEERHELP_EVAL_RESULTS_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    """The whole benchmark at a small scale, as `make bench` runs it, into a throwaway results folder (with the fast
+    English model: this checks the bench's parts, and e5 would embed the doubled corpus several times over)."""
+    env = {"PEERHELP_EVAL_RESULTS_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "PEERHELP_EMBEDDING_MODEL": FAST_MODEL}
     done = subprocess.run([sys.executable, "-m", "peerhelp.cli", "bench", "--scales", "2"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -93,6 +93,15 @@ def test_the_policy_abstains_without_a_lead_and_follows_its_threshold():
     assert "answer: p 0.69" in found.describe()
 
 
+def test_an_asked_for_value_missing_from_the_lead_is_never_answered_whatever_the_weights():
+    unit = units_of(_chunk(FAQ))[2]
+    unit.coverage = 1.0
+    policy = AbstentionPolicy(Fitted("fake", answer=Logistic(5.0, {"coverage": 5.0}), threshold=0.5))
+    missing = policy.decide(unit, Evidence(in_domain=True, wants_type=True, type_found=False, focus_found=True))
+    assert missing.probability > 0.99 and not missing.answer
+    assert policy.decide(unit, Evidence(in_domain=True, wants_type=False, type_found=False, focus_found=True)).answer
+
+
 def test_fit_logistic_recovers_the_direction_that_separates_the_labels():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(400, 2))

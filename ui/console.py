@@ -156,7 +156,7 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
     # --- Gaps & feedback
     def gap_groups():
         bot = get_assistant()
-        return group_gaps(collect_gaps(bot.conversations), bot.embedder.embed_documents)
+        return group_gaps(collect_gaps(bot.conversations), bot.crisis_embedder.embed_documents)
 
     def load_gaps():
         groups = gap_groups()
