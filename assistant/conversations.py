@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from assistant.migrations import upgrade
 from assistant.privacy import redact
-from peerhelp.errors import PeerhelpError
+from core.errors import PeerhelpError
 
 
 class StateStoreUnavailable(PeerhelpError):

@@ -29,15 +29,16 @@ from assistant.policy import AbstentionPolicy, Decision, Evidence
 from assistant.ranking import Question, rank_evidence
 from assistant.referral import find_contact
 from assistant.retrieval import HybridRetriever, Retriever, ScoredChunk, dense_text
-from assistant.safety import CRISIS_REPLY, PROGRAM_FOLLOWS, SUPPORT_NOTE, CrisisDetector
+from assistant.crisis_replies import CRISIS_REPLY, PROGRAM_FOLLOWS, SUPPORT_NOTE
+from assistant.safety import CrisisDetector
 from assistant.safety_model import EMBEDDER as CRISIS_EMBEDDER
 from assistant.safety_model import CrisisModel
 from ingest.embedding import Embedder, get_embedder
 from ingest.lexical import tokenize
 from ingest.store import CURRENT, IndexVersion, current_version_dir, per_index
 from ingest.units import sentence_spans
-from peerhelp.errors import PeerhelpError
-from peerhelp.settings import Settings
+from core.errors import PeerhelpError
+from core.settings import Settings
 
 NEAR_COVERAGE = 0.3  # an abstention shows the closest passage only when it shares this much of the question
 TOP_K = 8

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from peerhelp.errors import PeerhelpError
+from core.errors import PeerhelpError
 
 FITTED_FILE = Path(__file__).resolve().parent / "data" / "fitted.json"
 

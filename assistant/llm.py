@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-from peerhelp.errors import PeerhelpError
-from peerhelp.settings import Settings
+from core.errors import PeerhelpError
+from core.settings import Settings
 
 
 class LLMUnavailable(PeerhelpError):

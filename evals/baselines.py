@@ -15,7 +15,7 @@ from ingest.lexical import tokenize
 from ingest.loaders import load_text
 from ingest.manifest import read_manifest
 from ingest.store import IndexVersion
-from peerhelp.settings import Settings
+from core.settings import Settings
 
 ANSWER_WORDS = 150
 

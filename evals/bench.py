@@ -28,7 +28,7 @@ from evals.synthetic import scaled_corpus
 from evals.timing import percentiles, time_each
 from ingest.adding import GivenFields, add_documents
 from ingest.store import CURRENT
-from peerhelp.settings import Settings
+from core.settings import Settings
 
 HTTP_PLAN = [(1, 100), (4, 200), (16, 400)]  # (concurrency, requests)
 HTTP_TIME_CAP_S = 60

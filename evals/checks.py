@@ -48,7 +48,7 @@ def split_sentences(text: str) -> list[str]:
 def without_fixed_text(text: str) -> str:
     """The crisis reply and support note are fixed, tested templates (988, 741741, 911): not claims from documents."""
     from assistant.boundaries import BOUNDARY_TEXTS
-    from assistant.safety import FIXED_TEXTS
+    from assistant.crisis_replies import FIXED_TEXTS
 
     for fixed in FIXED_TEXTS + BOUNDARY_TEXTS:
         text = text.replace(fixed, " ")

@@ -18,7 +18,7 @@ from evals.gold import load_gold
 from evals.runner import gold_rank
 from ingest.embedding import MODELS
 from ingest.store import IndexVersion
-from peerhelp.errors import PeerhelpError
+from core.errors import PeerhelpError
 
 CANDIDATES = 30
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from peerhelp.errors import PeerhelpError
+from core.errors import PeerhelpError
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 Category = Literal["answerable", "unanswerable", "follow_up", "spanish", "informal", "conflict", "out_of_scope",

@@ -16,7 +16,7 @@ from evals.checks import citation_support, facts_found, hard_facts, invented_fac
 from evals.gold import GOLD_DIR, GoldItem, load_gold
 from ingest.embedding import Embedder
 from ingest.profile import Profile
-from peerhelp.settings import Settings
+from core.settings import Settings
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"

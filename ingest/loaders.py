@@ -14,7 +14,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from peerhelp.errors import LoadError
+from core.errors import LoadError
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ingest.profile import PROFILE_FILE
-from peerhelp.errors import ManifestError
+from core.errors import ManifestError
 
 MANIFEST_NAME = "manifest.json"
 SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from peerhelp.errors import PeerhelpError
+from core.errors import PeerhelpError
 
 log = logging.getLogger("peerhelp.embedding")
 

@@ -20,8 +20,8 @@ from ingest.profile import PROFILE_FILE, read_profile
 from ingest.store import (DocumentState, IndexState, IndexVersion, current_version_dir, ingest_lock,
                           new_version_name, prune, write_version)
 from ingest.units import UNITS_VERSION, split_units, unit_embedding_text
-from peerhelp.errors import LoadError, PeerhelpError
-from peerhelp.settings import Settings
+from core.errors import LoadError, PeerhelpError
+from core.settings import Settings
 
 
 class Reporter(Protocol):

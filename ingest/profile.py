@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from ingest.lexical import tokenize
-from peerhelp.errors import PeerhelpError
+from core.errors import PeerhelpError
 
 PROFILE_FILE = "profile.toml"
 LANGUAGES = ("en", "es")

@@ -33,7 +33,7 @@ from ingest.chunking import Chunk
 from ingest.profile import NEUTRAL, Profile
 from ingest.units import split_units
 from ingest.vectors import drop_vectors, open_collection, write_vectors
-from peerhelp.errors import IndexNotFoundError, PeerhelpError
+from core.errors import IndexNotFoundError, PeerhelpError
 
 CURRENT = "CURRENT"
 VERSIONS = "versions"

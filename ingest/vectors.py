@@ -13,7 +13,7 @@ import httpx
 import numpy as np
 
 from ingest.chunking import Chunk
-from peerhelp.errors import PeerhelpError
+from core.errors import PeerhelpError
 
 COLLECTION = "chunks"
 LOCATION_FILE = "vectors.json"

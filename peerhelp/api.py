@@ -25,9 +25,9 @@ from assistant.engine import Assistant, InputError, checked_message
 from assistant.query import MAX_MESSAGE_CHARS
 from ingest.vectors import VectorStoreUnavailable
 from peerhelp import __version__
-from peerhelp.errors import IndexNotFoundError
-from peerhelp.offline import enforce_offline
-from peerhelp.settings import Settings
+from core.errors import IndexNotFoundError
+from core.offline import enforce_offline
+from core.settings import Settings
 from ui.embed import create_router as widget_router
 
 log = logging.getLogger("peerhelp.api")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from peerhelp.offline import enforce_offline
+from core.offline import enforce_offline
 
 enforce_offline()
 # Stored conversations go to a throwaway database, never the developer's .data/ (servers started by tests inherit it).
@@ -42,7 +42,7 @@ class CountingEmbedder:
 def embedder():
     """The default retrieval model (settings.embedding_model), the one the product ships with."""
     from ingest.embedding import get_embedder
-    from peerhelp.settings import Settings
+    from core.settings import Settings
 
     return get_embedder(Settings().embedding_model)
 
@@ -108,7 +108,7 @@ def corpus_copy(tmp_path) -> Path:
 def seed_index(tmp_path_factory, embedder) -> Path:
     """The seeds ingested once into a temporary index (never the developer's .index)."""
     from ingest.pipeline import run_ingest
-    from peerhelp.settings import Settings
+    from core.settings import Settings
 
     base = tmp_path_factory.mktemp("seed")
     corpus = base / "corpus"

@@ -7,7 +7,7 @@ import pytest
 from assistant.engine import Assistant, InputError
 from ingest.manifest import read_manifest
 from ingest.pipeline import cleaned_text_of
-from peerhelp.settings import Settings
+from core.settings import Settings
 from tests.conftest import SEED_CORPUS
 
 FACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}|\d[\d,:.-]*\d|\d")

@@ -53,7 +53,7 @@ def test_wrong_password_is_refused(console_site):
 
 
 def test_production_without_password_keeps_the_console_off(tmp_path):
-    from peerhelp.settings import Settings
+    from core.settings import Settings
     from ui.console import console_credentials
 
     assert console_credentials(Settings(production=True)) is None

@@ -11,7 +11,7 @@ import pytest
 from assistant.retrieval import HybridRetriever
 from ingest.pipeline import run_ingest
 from ingest.store import BUILDING_PREFIX, CURRENT, VERSIONS, IndexVersion
-from peerhelp.settings import Settings
+from core.settings import Settings
 from tests.conftest import ROOT
 
 # (stage line to wait for, extra delay before SIGKILL): spread over embedding and every write step.

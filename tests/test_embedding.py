@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from ingest.embedding import MiniLMEmbedder
-from peerhelp.errors import PeerhelpError
+from core.errors import PeerhelpError
 from tests.conftest import SEED_CORPUS
 
 TEXTS = [

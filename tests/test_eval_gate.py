@@ -5,7 +5,7 @@ The gate runs on dev because the test split is read once per issue, at its end.
 
 from assistant.engine import Assistant
 from evals.runner import GATE_SPLIT, check_gate, run_eval
-from peerhelp.settings import Settings
+from core.settings import Settings
 from tests.conftest import SEED_CORPUS
 
 

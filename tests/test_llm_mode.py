@@ -9,7 +9,7 @@ import pytest
 from assistant.engine import Assistant
 from evals.checks import invented_facts
 from evals.servers import api_server
-from peerhelp.settings import Settings
+from core.settings import Settings
 from tests.scripted_llm import script, seen
 
 QUESTION = "Is the certification exam available in Spanish?"

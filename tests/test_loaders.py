@@ -5,7 +5,7 @@ import zipfile
 import pytest
 
 from ingest.loaders import html_to_text, load_text
-from peerhelp.errors import LoadError
+from core.errors import LoadError
 
 MB = 1_000_000
 

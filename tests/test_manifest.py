@@ -3,7 +3,7 @@ import json
 import pytest
 
 from ingest.manifest import read_manifest
-from peerhelp.errors import ManifestError
+from core.errors import ManifestError
 
 
 def test_read_manifest__seed_corpus_is_complete(corpus_copy):

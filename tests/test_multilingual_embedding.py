@@ -5,8 +5,8 @@ import pytest
 
 from assistant.engine import Assistant
 from ingest.embedding import E5Embedder, get_embedder
-from peerhelp.errors import PeerhelpError
-from peerhelp.settings import Settings
+from core.errors import PeerhelpError
+from core.settings import Settings
 from tests.conftest import SEED_CORPUS
 
 

@@ -9,7 +9,7 @@ from assistant.conversations import ConversationStore
 from assistant.engine import Assistant
 from assistant.privacy import redact
 from peerhelp.api import create_app
-from peerhelp.settings import Settings
+from core.settings import Settings
 from tests.conftest import SEED_CORPUS
 
 

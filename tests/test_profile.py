@@ -8,8 +8,8 @@ from assistant.engine import Assistant
 from ingest.pipeline import run_ingest
 from ingest.profile import PROFILE_FILE, read_profile
 from ingest.store import IndexVersion
-from peerhelp.errors import PeerhelpError
-from peerhelp.settings import Settings
+from core.errors import PeerhelpError
+from core.settings import Settings
 from tests.conftest import FAST_MODEL, SEED_CORPUS, CountingEmbedder
 
 COUNTY_PROFILE = """

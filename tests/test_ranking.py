@@ -12,7 +12,7 @@ from assistant.ranking import Question, rank_evidence
 from assistant.retrieval import ScoredChunk
 from evals.fitting import best_threshold, fit_logistic, holds_fact, reliability
 from ingest.chunking import Chunk
-from peerhelp.errors import PeerhelpError
+from core.errors import PeerhelpError
 
 FAQ = ("Frequently Asked Questions\n"
        "Q1. How much is the exam fee?\n"

@@ -3,8 +3,9 @@
 import pytest
 
 from assistant.engine import Assistant
-from assistant.safety import CRISIS_REPLY, CrisisDetector, normalize
-from peerhelp.settings import Settings
+from assistant.crisis_replies import CRISIS_REPLY
+from assistant.safety import CrisisDetector, normalize
+from core.settings import Settings
 from tests.conftest import SEED_CORPUS
 
 CRISIS = [

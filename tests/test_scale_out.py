@@ -13,7 +13,7 @@ import pytest
 from evals.servers import ChromaServer, api_server
 from ingest.adding import GivenFields, add_documents
 from ingest.pipeline import run_ingest
-from peerhelp.settings import Settings
+from core.settings import Settings
 
 pytestmark = pytest.mark.slow
 NEW_FACT = "The Lassen County peer café meets every second Friday at the Susanville library."

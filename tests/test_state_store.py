@@ -93,7 +93,7 @@ def test_a_database_from_before_migrations_is_adopted_with_its_rows(tmp_path):
 
 
 def test_bad_database_urls_get_a_clear_error_with_the_fix():
-    from peerhelp.settings import Settings
+    from core.settings import Settings
 
     with pytest.raises(ValueError, match="is not a database URL. Fix: write it as postgresql"):
         Settings(database_url="nonsense")

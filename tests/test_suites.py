@@ -2,7 +2,7 @@
 
 from evals import suites as suites_module
 from evals.gold import GOLD_DIR, load_gold
-from peerhelp.settings import Settings
+from core.settings import Settings
 
 
 def test_suites_are_the_seeds_then_every_corpus_folder_with_a_manifest_and_questions(tmp_path, monkeypatch):

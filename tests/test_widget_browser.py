@@ -55,7 +55,7 @@ def _launch(p):
 def index_with_payload(seed_index, tmp_path_factory, embedder):
     """The seed index plus one document whose title and text carry HTML payloads (incremental: only it is embedded)."""
     from ingest.pipeline import run_ingest
-    from peerhelp.settings import Settings
+    from core.settings import Settings
 
     base = tmp_path_factory.mktemp("widget")
     corpus = base / "corpus"

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from peerhelp.api import create_app
-from peerhelp.settings import Settings
+from core.settings import Settings
 from ui.embed import WIDGET_DIR, embed_tag
 
 BUDGET_GZIP_BYTES = 25 * 1024

@@ -20,8 +20,8 @@ from ingest.cleaning import clean_text
 from ingest.loaders import load_text
 from ingest.manifest import Kind, read_manifest
 from ingest.pipeline import run_ingest
-from peerhelp.errors import LoadError, PeerhelpError
-from peerhelp.settings import Settings
+from core.errors import LoadError, PeerhelpError
+from core.settings import Settings
 from ui.gaps import (GROUP_COLUMNS, append_eval_item, collect_gaps, eval_item, gaps_csv, group_gaps, groups_table,
                      staff_note_text)
 from ui.inspect import TRACE_COLUMNS, inspect, peer_view

@@ -9,6 +9,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The embedding models packaged in wheels (ingest/embedding.py implements each; a test keeps the two lists equal).
+EMBEDDING_MODELS = ("multilingual-e5-small-q4", "all-MiniLM-L6-v2")
 
 
 class Settings(BaseSettings):
@@ -56,10 +58,8 @@ class Settings(BaseSettings):
     @field_validator("embedding_model")
     @classmethod
     def _packaged_model(cls, value):
-        from ingest.embedding import MODELS
-
-        if value not in MODELS:
-            raise ValueError(f"{value!r} is not a packaged embedding model. Fix: use one of {', '.join(MODELS)}")
+        if value not in EMBEDDING_MODELS:
+            raise ValueError(f"{value!r} is not a packaged embedding model. Fix: use one of {', '.join(EMBEDDING_MODELS)}")
         return value
 
     @field_validator("chroma_url", "llm_base_url")
