@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.contract import Citation
-from assistant.evidence import NUMBER, Unit
+from assistant.evidence import EMAIL, NUMBER, PHONE, Unit
 from assistant.messages import msg
 from assistant.query import COUNTIES, Query
 from assistant.referral import Contact
@@ -57,9 +57,13 @@ def with_marker(text: str, *ns: int) -> str:
     return f"{text} {marks}."
 
 
+FRAGMENT_WORDS = 8  # shorter, without a full stop: a fragment under a heading ("No: 21-041, July 22, 2021")
+
+
 def unit_sentence(unit: Unit) -> str:
-    """Records and list items read badly alone; their section names what they are."""
-    if unit.kind in ("record", "item"):
+    """Records, list items and fragments read badly alone; their section names what they are."""
+    fragment = len(unit.text.split()) < FRAGMENT_WORDS and not unit.text.rstrip().endswith((".", "!", "?"))
+    if unit.kind in ("record", "item") or fragment:
         label = (unit.chunk.heading_path[-1] if unit.chunk.heading_path else unit.chunk.title).rstrip(":")
         if not re.search(r"\d", label) and label.lower() not in unit.text.lower():
             return f"{label}: {unit.text}"  # a label with a number would state a fact its quote does not hold
@@ -122,9 +126,33 @@ def conflicting_numbers(chosen: list[Unit], pool: list[Unit], type_re: re.Patter
     return None
 
 
+# What a Spanish lead copies from the lead quote, by the kind of value asked for (the quote stays cited in English).
+LEAD_VALUES = {
+    "email": EMAIL,
+    "phone": PHONE,
+    "date": re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                       r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2}(?:,\s*\d{4})?\b"
+                       r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
+    "amount": re.compile(r"\$\s?\d{1,3}(?:,\d{3})*(?:\.\d+)?"),
+}
+
+
+def spanish_lead(query: Query, lead: Unit, cites: Citations) -> str | None:
+    """'Según los documentos del programa, la cantidad es $600 [1].': the asked-for value, copied from the lead quote
+    when it holds exactly one (of two dates, which one was asked for is the reader's to see in the quote)."""
+    kind = "amount" if query.answer_type == "number" else query.answer_type
+    pattern = LEAD_VALUES.get(kind)
+    values = {m.group(0) for m in pattern.finditer(lead.text)} if pattern else set()
+    if len(values) != 1:
+        return None
+    return msg("es", f"lead_{kind}", value=values.pop(), n=cites.add(lead.chunk, lead.start, lead.end))
+
+
 def compose_answer(query: Query, chosen: list[Unit], cites: Citations, conflict: Unit | None = None) -> str:
-    """`conflict`: a passage giving a different figure than the lead (see conflicting_numbers); both are shown."""
-    parts: list[str] = [msg("es", "intro")] if query.language == "es" else []
+    """`conflict`: a passage giving a different figure than the lead (see conflicting_numbers); both are shown.
+    A Spanish answer opens with the asked-for value in Spanish when the lead quote holds one."""
+    lead = spanish_lead(query, chosen[0], cites) if query.language == "es" and chosen else None
+    parts: list[str] = [lead or msg("es", "intro")] if query.language == "es" else []
     if conflict and all(conflict.text != c.text for c in chosen):
         chosen = chosen[:2] + [conflict]
     for u in chosen:

@@ -40,6 +40,10 @@ MESSAGES = {
         "table_absent": "{county} no aparece en la tabla de condados de {source} [{n}].",
         "quotes_in_english": "Las citas están en inglés, el idioma de los documentos.",
         "intro": "Según los documentos oficiales del programa:",
+        "lead_amount": "Según los documentos del programa, la cantidad es {value} [{n}].",
+        "lead_date": "Según los documentos del programa, la fecha es {value} [{n}].",
+        "lead_email": "Según los documentos del programa, puede escribir a {value} [{n}].",
+        "lead_phone": "Según los documentos del programa, el teléfono es {value} [{n}].",
         "other_language": "I can answer in English or Spanish. Puedo responder en inglés o en español.",
         "county_list": "{source} incluye estos condados participantes: {names} [{n}].",
         "county_table_note": "{source} tiene otra tabla de condados con el sistema de servicios de cada uno, y no coincide "
@@ -66,6 +70,12 @@ def framing_texts(profile: Profile) -> list[str]:
         texts += [r.sentence_plain(language) for r in profile.referrals]
         texts += [r.sentence(language) for r in profile.referrals if "{contact}" not in r.sentence(language)]
     return texts
+
+
+def lead_patterns() -> list[re.Pattern]:
+    """Spanish leads: fixed text around a value copied from the cited quote (invented_facts checks the value)."""
+    return [re.compile(re.escape(v.split("{value}")[0]) + r".+?\s*(\[\d+\])*")
+            for k, v in MESSAGES["es"].items() if k.startswith("lead_")]
 
 
 def referral_patterns(profile: Profile) -> list[re.Pattern]:

@@ -65,13 +65,14 @@ def strip_framing_prefix(sentence: str, profile: Profile) -> str:
 
 
 def is_framing(sentence: str, profile: Profile) -> bool:
-    """Fixed framing (assistant/messages.py) and the profile's referrals are not statements needing support."""
-    from assistant.messages import framing_texts, referral_patterns
+    """Fixed framing and Spanish leads (assistant/messages.py) and the profile's referrals are not statements needing
+    support (the contact or value they carry is checked by invented_facts)."""
+    from assistant.messages import framing_texts, lead_patterns, referral_patterns
 
     body = MARKER.sub("", sentence).strip()
     if any(body == f.strip() or body.rstrip(".") == f.strip().rstrip(".") for f in framing_texts(profile)):
         return True
-    return any(p.fullmatch(sentence.strip().rstrip(".")) for p in referral_patterns(profile))
+    return any(p.fullmatch(sentence.strip().rstrip(".")) for p in referral_patterns(profile) + lead_patterns())
 
 
 def invented_facts(answer: Answer) -> list[str]:

@@ -1,0 +1,43 @@
+"""Composing an answer from ranked units: fragments get their heading, Spanish answers lead with the value asked for."""
+
+from assistant.compose import Citations, compose_answer, unit_sentence
+from assistant.contract import Answer, Citation
+from assistant.evidence import units_of
+from assistant.query import Query
+from evals.checks import citation_support, invented_facts
+from ingest.chunking import Chunk
+from ingest.profile import NEUTRAL
+
+
+def _chunk(text: str, heading: str = "Stipend") -> Chunk:
+    return Chunk(id="c-0", doc_id="doc", n=0, text=text, start=0, end=len(text), title="Peer stipend",
+                 heading_path=[heading], issuer="County", url=None, as_of="2026-03", as_of_approximate=False,
+                 kind="webpage", language="en")
+
+
+def _query(kind: str, language: str = "es") -> Query:
+    return Query(original="¿Cuánto es?", language=language, text="how much", answer_type=kind)
+
+
+def test_a_fragment_under_a_heading_is_read_with_its_heading():
+    [unit] = units_of(_chunk("No: 21-041, July 22, 2021", heading="Behavioral Health Information Notice (BHIN)"))
+    assert unit_sentence(unit) == "Behavioral Health Information Notice (BHIN): No: 21-041, July 22, 2021"
+    [long] = units_of(_chunk("The completion stipend is $600 and is paid within 30 days of the certificate."))
+    assert unit_sentence(long) == long.text
+
+
+def test_a_spanish_answer_leads_with_the_one_value_asked_for_copied_from_the_quote():
+    [unit] = units_of(_chunk("The completion stipend is $1,400, paid after the exam."))
+    cites = Citations()
+    text = compose_answer(_query("number"), [unit], cites)
+    assert text.startswith("Según los documentos del programa, la cantidad es $1,400 [1]. The completion stipend")
+    answer = Answer(status="answered", answer=text, language="es", citations=[
+        Citation(n=c.n, document=c.document, title=c.title, quote=c.quote) for c in cites.items])
+    assert invented_facts(answer) == [] and citation_support(answer, NEUTRAL)["supported"] == 1
+
+
+def test_no_spanish_lead_when_the_quote_holds_two_values_or_the_answer_is_english():
+    [unit] = units_of(_chunk("The fall window opens July 6 and closes August 14, 2026."))
+    assert compose_answer(_query("date"), [unit], Citations()).startswith("Según los documentos oficiales del programa:")
+    [one] = units_of(_chunk("The fall window closes August 14, 2026."))
+    assert compose_answer(_query("date", "en"), [one], Citations()).startswith("The fall window closes")
