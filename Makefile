@@ -54,7 +54,7 @@ eval: ingest
 eval-test: ingest
 	$(BIN)/peerhelp eval --split test
 
-# Speed and memory against baselines in the same run; writes evals/results/bench-<time>.json and .md (~15 min).
+# Speed and memory against baselines in the same run; writes evals/results/bench-<time>.json and .md (~13 min).
 bench: setup
 	$(BIN)/peerhelp bench
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from assistant.contract import Citation
 from assistant.evidence import EMAIL, NUMBER, PHONE, Unit
 from assistant.messages import msg
-from assistant.query import COUNTIES, Query
+from assistant.query import COUNTIES, Query, asks_for_money
 from assistant.referral import Contact
 from ingest.profile import Participation, Referral
 from ingest.chunking import Chunk
@@ -140,6 +140,8 @@ LEAD_VALUES = {
 def spanish_lead(query: Query, lead: Unit, cites: Citations) -> str | None:
     """'Según los documentos del programa, la cantidad es $600 [1].': the asked-for value, copied from the lead quote
     when it holds exactly one (of two dates, which one was asked for is the reader's to see in the quote)."""
+    if query.answer_type == "number" and not asks_for_money(query.original):
+        return None  # hours, scores and counts have no lead: only an amount of money is copied
     kind = "amount" if query.answer_type == "number" else query.answer_type
     pattern = LEAD_VALUES.get(kind)
     values = {m.group(0) for m in pattern.finditer(lead.text)} if pattern else set()
@@ -150,8 +152,9 @@ def spanish_lead(query: Query, lead: Unit, cites: Citations) -> str | None:
 
 def compose_answer(query: Query, chosen: list[Unit], cites: Citations, conflict: Unit | None = None) -> str:
     """`conflict`: a passage giving a different figure than the lead (see conflicting_numbers); both are shown.
-    A Spanish answer opens with the asked-for value in Spanish when the lead quote holds one."""
-    lead = spanish_lead(query, chosen[0], cites) if query.language == "es" and chosen else None
+    A Spanish answer opens with the asked-for value in Spanish when the lead quote holds one and no source disagrees."""
+    # with disagreeing sources there is no one value to lead with: both are shown side by side
+    lead = spanish_lead(query, chosen[0], cites) if query.language == "es" and chosen and not conflict else None
     parts: list[str] = [lead or msg("es", "intro")] if query.language == "es" else []
     if conflict and all(conflict.text != c.text for c in chosen):
         chosen = chosen[:2] + [conflict]

@@ -21,6 +21,7 @@ from assistant.fitted import Fitted, fitted_for
 from assistant.generation import Generation, generate
 from assistant.llm import ChatModel
 from assistant.llm import from_settings as llm_from_settings
+from assistant.language import to_english_query
 from assistant.messages import msg, scope_reply
 from assistant.novelty import novelty
 from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, definition_term, number_pattern,
@@ -183,7 +184,8 @@ class Assistant:
         text = CRISIS_REPLY[lang]
         citations = []
         sentences = [query.cleaned[a:b] for a, b in sentence_spans(query.cleaned)]
-        asked = [s for s in sentences if s.rstrip().endswith("?") and in_scope(index, s)]
+        asked = [s for s in sentences if s.rstrip().endswith("?")
+                 and in_scope(index, to_english_query(s) if lang == "es" else s)]
         if asked:  # the program question alone, without the words of distress around it
             program = self._answer(analyze(" ".join(asked), [], in_scope=lambda text: in_scope(index, text)), index, trace)
             if program.status == "answered":

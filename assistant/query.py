@@ -138,9 +138,13 @@ def definition_term(question: str) -> str | None:
     return " ".join(words) or None
 
 
+def asks_for_money(question: str) -> bool:
+    return bool(_MONEY_WORDS.search(question))
+
+
 def number_pattern(question: str) -> re.Pattern:
     """What a number answering this question looks like: money for a fee, '48 states' for 'how many states'."""
-    if _MONEY_WORDS.search(question):
+    if asks_for_money(question):
         return re.compile(r"\$\s?\d|\b\d[\d,]*\s*dollars\b", re.IGNORECASE)
     if re.search(r"\b(score|percent|passing|puntaje)\b", question, re.IGNORECASE):
         return re.compile(r"\d\s?%|\bscore\w*\b[^.]{0,40}\d|\d[^.]{0,40}\bscore", re.IGNORECASE)

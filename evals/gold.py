@@ -30,7 +30,7 @@ class GoldItem(BaseModel):
     expected_status: Literal["answered", "abstained", "crisis"]
     facts: list[list[str]] = []
     gold: list[GoldPassage] = []
-    referral: Literal["calmhsa", "dhcs", "county"] | None = None
+    referral: str | None = None  # a referral id of the corpus's profile (corpus/profile.toml)
     twin: str | None = None
     forbid: list[str] = []
     notes: str = ""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ingest.loaders import load_text
 from ingest.manifest import DocumentEntry, read_manifest, write_manifest
+from ingest.profile import PROFILE_FILE
 
 SYNONYMS = {
     "certification": "credential", "specialist": "worker", "services": "supports", "training": "coursework",
@@ -50,6 +51,8 @@ def scaled_corpus(seed_dir: Path, out_dir: Path, factor: int, max_bytes: int = 2
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
+    if (seed_dir / PROFILE_FILE).exists():
+        shutil.copy2(seed_dir / PROFILE_FILE, out_dir / PROFILE_FILE)  # the same deployment, more documents
     entries: list[DocumentEntry] = []
     for entry in read_manifest(seed_dir):
         shutil.copy2(seed_dir / entry.file, out_dir / entry.file)

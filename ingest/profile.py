@@ -12,6 +12,7 @@ profile they use always come from the same build. A corpus without a profile get
 
 import re
 import tomllib
+import unicodedata
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -48,8 +49,11 @@ class Referral(BaseModel):
     @classmethod
     def _only_the_contact_slot(cls, value: Localized) -> Localized:
         for text in (value.en, value.es):
-            if set(re.findall(r"\{(\w*)\}", text)) - {"contact"}:
-                raise ValueError(f"{text!r}: the only slot a referral has is {{contact}}")
+            try:
+                text.format(contact="")
+            except (KeyError, IndexError, ValueError):
+                raise ValueError(f"{text!r}: the only slot a referral has is {{contact}} (a brace of its own is "
+                                 "written {{ or }})") from None
         return value
 
     @field_validator("sentence_plain")
@@ -61,8 +65,12 @@ class Referral(BaseModel):
                                  "(contacts come only from a cited document)")
         return value
 
-    def topic_terms(self) -> list[set[str]]:
-        return [set(tokenize(t)) for t in self.topics if tokenize(t)]
+    def names_topic(self, question: str, question_terms: set[str]) -> int:
+        """How many of the topics the question names: a one-word topic by its stem ('renewal' names 'renew'),
+        a phrase word for word ('my county' is not named by 'Kern County')."""
+        plain = f" {_plain(question)} "
+        return sum(1 for t in self.topics
+                   if (f" {_plain(t)} " in plain if len(t.split()) > 1 else bool(set(tokenize(t)) & question_terms)))
 
 
 class AnchorRule(BaseModel):
@@ -111,8 +119,8 @@ class Profile(BaseModel):
         return next((r for r in self.referrals if r.id == referral_id), None)
 
     def scope_terms(self) -> set[str]:
-        """The stemmed terms of the program's name, scope and referral topics."""
-        text = " ".join([self.program.en, self.scope] + [t for r in self.referrals for t in r.topics])
+        """The stemmed terms of the program's name (both languages), scope and referral topics."""
+        text = " ".join([self.program.en, self.program.es, self.scope] + [t for r in self.referrals for t in r.topics])
         return set(tokenize(text))
 
     def route(self, question: str) -> Referral | None:
@@ -120,10 +128,16 @@ class Profile(BaseModel):
         tokens = set(tokenize(question))
         best, best_hits = None, 0
         for r in self.referrals:
-            hits = sum(1 for terms in r.topic_terms() if terms <= tokens)
+            hits = r.names_topic(question, tokens)
             if hits > best_hits:
                 best, best_hits = r, hits
         return best or next((r for r in self.referrals if r.default), None)
+
+
+def _plain(text: str) -> str:
+    """Lower case, accents and punctuation dropped, single spaces: how topic phrases are matched."""
+    text = "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")
+    return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
 NEUTRAL = Profile(program=Localized(en="the program these documents describe", es="el programa que describen estos "

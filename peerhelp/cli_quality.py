@@ -58,12 +58,12 @@ def eval_(
 
 @app.command()
 def bench(
-    scales: Annotated[str, typer.Option(help="Synthetic corpus sizes for the scale curve, comma-separated multiples of the corpus.")] = "10,100",
+    scales: Annotated[str, typer.Option(help="Synthetic corpus sizes for the scale curve, comma-separated multiples of the corpus (e5 embeds about 70 ms per text on 2 cores: ×100 takes hours).")] = "10",
     corpus_dir: CorpusDir = None,
 ) -> None:
     """Measure answer latency, HTTP throughput, cold start, memory, ingest and scale, with baselines in the same run.
 
-    Writes evals/results/bench-<time>.json and .md. Takes about 15 minutes on 2 cores with the default scales.
+    Writes evals/results/bench-<time>.json and .md. Takes about 13 minutes on 2 cores with the default scale and model (multilingual-e5).
     Example: peerhelp bench --scales 10
     """
     enforce_offline()

@@ -16,7 +16,7 @@ def _chunk(text: str, heading: str = "Stipend") -> Chunk:
 
 
 def _query(kind: str, language: str = "es") -> Query:
-    return Query(original="¿Cuánto es?", language=language, text="how much", answer_type=kind)
+    return Query(original="¿Cuánto cuesta?", language=language, text="how much cost", answer_type=kind)
 
 
 def test_a_fragment_under_a_heading_is_read_with_its_heading():
@@ -41,3 +41,13 @@ def test_no_spanish_lead_when_the_quote_holds_two_values_or_the_answer_is_englis
     assert compose_answer(_query("date"), [unit], Citations()).startswith("Según los documentos oficiales del programa:")
     [one] = units_of(_chunk("The fall window closes August 14, 2026."))
     assert compose_answer(_query("date", "en"), [one], Citations()).startswith("The fall window closes")
+
+
+def test_no_spanish_lead_for_hours_or_when_sources_disagree():
+    [unit] = units_of(_chunk("The 80-hour training costs $1,400 for self-pay participants."))
+    hours = Query(original="¿Cuántas horas dura el entrenamiento?", language="es", text="hours training",
+                  answer_type="number")
+    assert compose_answer(hours, [unit], Citations()).startswith("Según los documentos oficiales del programa:")
+    [other] = units_of(_chunk("The 80-hour training cost $1,200 in 2024."))
+    money = Query(original="¿Cuánto cuesta el entrenamiento?", language="es", text="cost training", answer_type="number")
+    assert compose_answer(money, [unit], Citations(), conflict=other).startswith("Según los documentos oficiales")

@@ -61,6 +61,8 @@ def test_the_seed_profile_routes_by_topic_and_falls_back_to_its_default():
     assert profile.route("can my county bill Medi-Cal for peer services?").id == "dhcs"
     assert profile.route("any peer jobs open near me").id == "county"
     assert profile.route("hello there").id == "calmhsa"
+    assert profile.route("Is Kern County participating?").id == "calmhsa"  # 'my county' is a phrase, not 'county'
+    assert profile.route("any peer jobs in my county?").id == "county"
     assert {"grandpar", "calmhsa"} <= profile.scope_terms()
 
 
@@ -69,6 +71,7 @@ def test_the_seed_profile_routes_by_topic_and_falls_back_to_its_default():
     (COUNTY_PROFILE.replace("default = true", ""), "exactly one referral"),
     (COUNTY_PROFILE.replace('contact the county."', 'call 530-555-0100."'), "no email, phone or slot"),
     (COUNTY_PROFILE.replace("email {contact}.", "email {email}."), "the only slot"),
+    (COUNTY_PROFILE.replace("email {contact}.", "email {contact} }."), "the only slot"),
     (COUNTY_PROFILE.replace('[program]\nen = "Lakeview', '[program]\nfr = "Lakeview'), "program.en"),
 ])
 def test_a_profile_that_does_not_hold_is_refused_with_the_fix(tmp_path, text, fault):
