@@ -34,6 +34,22 @@ class Localized(BaseModel):
         return self.es if language == "es" else self.en
 
 
+class LocalizedList(BaseModel):
+    """A list of short texts in English and Spanish."""
+
+    en: list[str] = Field(default_factory=list)
+    es: list[str] = Field(default_factory=list)
+
+
+class Widget(BaseModel):
+    """What the chat widget on a county page shows before anyone asks (GET /v1/profile serves it)."""
+
+    title: Localized | None = Field(None, description="The panel's title")
+    open: Localized | None = Field(None, description="The launcher button's text")
+    starters: LocalizedList = Field(LocalizedList(), description="Questions to ask with one click; one holding "
+                                    "{county} is shown only on a page that names its county")
+
+
 class Referral(BaseModel):
     """Who answers what the documents don't, for questions on some topics."""
 
@@ -105,6 +121,7 @@ class Profile(BaseModel):
     referrals: list[Referral] = Field(default_factory=list)
     participation: Participation = Participation()
     anchors: list[AnchorRule] = Field(default_factory=list, description="The first rule a question matches applies")
+    widget: Widget = Widget()
 
     @model_validator(mode="after")
     def _one_default(self):

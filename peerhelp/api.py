@@ -23,11 +23,12 @@ from pydantic import BaseModel, Field
 from assistant.contract import Answer
 from assistant.engine import Assistant, InputError, checked_message
 from assistant.query import MAX_MESSAGE_CHARS
-from ingest.vectors import VectorStoreUnavailable
-from peerhelp import __version__
 from core.errors import IndexNotFoundError
 from core.offline import enforce_offline
 from core.settings import Settings
+from ingest.profile import Localized, Widget
+from ingest.vectors import VectorStoreUnavailable
+from peerhelp import __version__
 from ui.embed import create_router as widget_router
 
 log = logging.getLogger("peerhelp.api")
@@ -44,6 +45,13 @@ class FeedbackRequest(BaseModel):
     message_id: str = Field(max_length=20, pattern=r"^[0-9]+$", description="`message_id` of the rated answer")
     rating: Literal["up", "down"]
     comment: str = Field("", max_length=1000, description="Optional; stored with personal details redacted")
+
+
+class ProfilePublic(BaseModel):
+    """What the deployment is about, for the widget: the program's name and the widget's texts."""
+
+    program: Localized
+    widget: Widget
 
 
 class DocumentPublic(BaseModel):
@@ -188,6 +196,12 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             raise HTTPException(status_code=404, detail="No such answer in that conversation (it may have been cleared)")
         log.info("feedback conversation=%s message=%s rating=%s comment_chars=%d", body.conversation_id, body.message_id,
                  body.rating, len(body.comment))
+
+    @app.get("/v1/profile", response_model=ProfilePublic, tags=["documents"])
+    def profile(bot: AssistantDep, response: Response) -> ProfilePublic:
+        """The current index's deployment profile, as much of it as a page shows (corpus/profile.toml)."""
+        response.headers["Cache-Control"] = "public, max-age=300"
+        return ProfilePublic(program=bot.index.profile.program, widget=bot.index.profile.widget)
 
     @app.get("/v1/documents", response_model=list[DocumentPublic], tags=["documents"])
     def documents(bot: AssistantDep) -> list[DocumentPublic]:

@@ -86,6 +86,16 @@ def test_documents_and_not_found(server):
     assert httpx.get(f"{server}/v1/documents/calmhsa-peer-certification/chunks/9999").status_code == 404
 
 
+def test_profile__the_widget_texts_come_from_the_corpus_profile(server):
+    r = httpx.get(f"{server}/v1/profile")
+    assert r.status_code == 200 and "max-age" in r.headers["cache-control"]
+    body = r.json()
+    assert body["program"]["en"] == "California's Medi-Cal Peer Support Specialist certification"
+    assert body["widget"]["open"]["en"] == "Questions about peer certification? Ask here"
+    assert "What is grandparenting?" in body["widget"]["starters"]["en"] and body["widget"]["starters"]["es"]
+    assert set(body) == {"program", "widget"}  # nothing else of the profile (contacts, scope) is served here
+
+
 def test_ops_endpoints_and_openapi(server):
     assert httpx.get(f"{server}/healthz").json() == {"status": "ok"}
     assert httpx.get(f"{server}/readyz").json()["documents"] == 5

@@ -18,8 +18,8 @@
 
   const T = {
     en: {
-      open: "Questions about peer certification? Ask here",
-      title: "Peer Support Specialist certification",
+      open: "Questions? Ask here",
+      title: "Program questions",
       sub: county ? `${county} County · answers from official documents` : "Answers from official program documents",
       close: "Close chat", clear: "Clear conversation", other: "Español", otherLabel: "Cambiar a español",
       privacy: "Please don't share personal details (your name, health information, ID numbers). In a crisis, call or text 988.",
@@ -28,12 +28,7 @@
       thinking: "Looking in the documents…", you: "You said", bot: "Assistant",
       draft: "Draft — checking each sentence against the documents…",
       starters: "You can ask, for example:",
-      starterList: [
-        county ? `Is ${county} County participating?` : "Which counties are participating?",
-        "How do I become a certified peer support specialist?",
-        "What is grandparenting?",
-        "Who do I contact with questions about certification?",
-      ],
+      starterList: [],
       sources: "Sources", source: "Source", notFound: "The documents don't say",
       crisisTitle: "You are not alone. Free, confidential help, any time:",
       call: "Call 988", text: "Text 988", spanishLine: "Español: llame al 988 y marque 2",
@@ -47,8 +42,8 @@
       cleared: "Conversation cleared.", newAnswer: "New answer:",
     },
     es: {
-      open: "¿Preguntas sobre la certificación de pares? Pregunte aquí",
-      title: "Certificación de Especialista en Apoyo de Pares",
+      open: "¿Preguntas? Pregunte aquí",
+      title: "Preguntas sobre el programa",
       sub: county ? `Condado de ${county} · respuestas de documentos oficiales` : "Respuestas de documentos oficiales del programa",
       close: "Cerrar el chat", clear: "Borrar la conversación", other: "English", otherLabel: "Switch to English",
       privacy: "No comparta datos personales (su nombre, información de salud, números de identificación). En una crisis, llame o envíe un texto al 988.",
@@ -57,12 +52,7 @@
       thinking: "Buscando en los documentos…", you: "Usted dijo", bot: "Asistente",
       draft: "Borrador — comprobando cada frase con los documentos…",
       starters: "Puede preguntar, por ejemplo:",
-      starterList: [
-        county ? `¿Participa el condado de ${county}?` : "¿Qué condados participan?",
-        "¿Cómo me certifico como especialista en apoyo de pares?",
-        "¿Qué es grandparenting?",
-        "¿A quién contacto con preguntas sobre la certificación?",
-      ],
+      starterList: [],
       sources: "Fuentes", source: "Fuente", notFound: "Los documentos no lo dicen",
       crisisTitle: "No está solo/a. Ayuda gratis y confidencial, a cualquier hora:",
       call: "Llamar al 988", text: "Texto al 988", spanishLine: "Español: llame al 988 y marque 2",
@@ -271,7 +261,7 @@ mark{background:#fff0a8;color:#111}
 
   function renderLog() {
     log.replaceChildren();
-    if (!state.messages.length) log.append(starters());
+    if (!state.messages.length && t("starterList").length) log.append(starters());
     state.messages.forEach((m, i) => log.append(m.role === "user" ? userBubble(m.text) : botBubble(m, i)));
     log.scrollTop = log.scrollHeight;
   }
@@ -514,6 +504,21 @@ mark{background:#fff0a8;color:#111}
 
   renderStatic();
   renderLog();
+  /* The program's own words (title, launcher, starter questions) come from the deployment's profile; until they
+     arrive, or if they never do, the neutral texts above stay. A starter naming {county} needs a page county. */
+  fetch(`${api}/v1/profile`, { credentials: "omit" }).then((r) => (r.ok ? r.json() : null)).then((p) => {
+    const w = p && p.widget;
+    if (!w) return;
+    for (const lang of ["en", "es"]) {
+      if (w.title && w.title[lang]) T[lang].title = String(w.title[lang]).slice(0, 120);
+      if (w.open && w.open[lang]) T[lang].open = String(w.open[lang]).slice(0, 120);
+      const starters = (w.starters && Array.isArray(w.starters[lang]) ? w.starters[lang] : []).map(String)
+        .filter((q) => county || !q.includes("{county}")).map((q) => q.split("{county}").join(county).slice(0, 200));
+      if (starters.length) T[lang].starterList = starters.slice(0, 6);
+    }
+    renderStatic();
+    if (!state.messages.length) renderLog();
+  }).catch(() => { /* the neutral texts stay */ });
   const mount = () => { document.body.append(host); setOpen(state.open, false); };
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
 })();
