@@ -93,7 +93,7 @@ def test_abstains_and_refers_when_the_documents_do_not_say(bot, cleaned, questio
 def test_spanish__spanish_framing_english_quotes(bot, cleaned):
     a = bot.ask("¿El examen de certificación está disponible en español?")
     assert a.language == "es" and a.status == "answered"
-    assert "Según los documentos" in a.answer and "Spanish version" in a.answer
+    assert "Según los documentos" in a.answer and "spanish version" in a.answer.lower()
     assert_grounded(a, cleaned)
 
 
