@@ -172,7 +172,7 @@ class Assistant:
         lang = query.language
         text = BOUNDARY_MESSAGES[kind][lang]
         cites = Citations()
-        default = index.profile.route("")
+        default = index.profile.default_referral()
         if kind == "personal" and default is not None:
             text += " " + referral_sentence(lang, default, find_contact(index, default.id), cites)
         trace.decision = f"boundary: {kind} advice is not given"

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.evidence import EMAIL, NUMBER, PHONE, Unit, units_of
-from assistant.language import strip_accents, to_english_query
+from assistant.language import to_english_query
 from ingest.chunking import Chunk
-from ingest.lexical import tokenize
+from ingest.lexical import strip_accents, tokenize
 from ingest.units import sentence_spans
 
 MIN_OVERLAP = 0.6  # the evaluation's bar for a supported sentence (evals/checks.py SUPPORT_OVERLAP)

@@ -6,9 +6,10 @@ list. Answers quote the English passages and wrap them in Spanish framing.
 """
 
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
+
+from ingest.lexical import strip_accents
 
 _ES_MARKERS = set("""el la los las del que para con por una un es se su sus al como pero está están son cómo qué
 cuál cuáles cuándo dónde quién puedo puede necesito tengo hay mi mis yo usted ustedes sí también examen condado
@@ -37,10 +38,6 @@ def bilingual_words() -> dict[str, str]:
         spanish, _, english = line.partition("\t")
         words[strip_accents(spanish.strip().lower())] = english.strip()
     return words
-
-
-def strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
 _AMBIGUOUS_WITH_ENGLISH = {"a", "no", "me", "te", "si", "o", "u", "mi", "nos", "os", "le", "lo", "les", "ante", "favor"}

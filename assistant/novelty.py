@@ -10,8 +10,7 @@ The answer policy weighs the result (a learned feature, fitted on dev like the o
 import re
 from functools import lru_cache
 
-from assistant.language import strip_accents
-from ingest.lexical import STOPWORDS, tokenize
+from ingest.lexical import STOPWORDS, strip_accents, tokenize
 
 EVERYDAY_ZIPF = 6.0  # a word used this often (≈ once per 1,000 words, like "what" or "good") carries no topic
 

@@ -8,9 +8,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.language import detect_language, strip_accents, to_english_query
+from assistant.language import detect_language, to_english_query
 from assistant.spelling import Vocabulary
-from ingest.lexical import tokenize
+from ingest.lexical import strip_accents, tokenize
 from ingest.profile import AnchorRule
 
 MAX_MESSAGE_CHARS = 2000

@@ -26,12 +26,16 @@ _STEM_FAMILIES = {"applic": "appli", "certif": "certifi", "examin": "exam", "par
                   "qualif": "qualifi", "specialis": "specialist"}
 
 
+def strip_accents(text: str) -> str:
+    """'cuántas' -> 'cuantas': Spanish typed with or without accents reads the same."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
 def tokenize(text: str) -> list[str]:
     """Lowercase words, accents dropped ('cuántas' is one word, not 'cu' and 'ntas'), hyphen/slash compounds kept
     and also split, stopwords dropped, stemmed."""
     tokens: list[str] = []
-    plain = "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")
-    for word in _WORD.findall(plain):
+    for word in _WORD.findall(strip_accents(text.lower())):
         parts = re.split(r"[-/']", word)
         for t in ([word] if len(parts) > 1 else []) + parts:
             if t and t not in STOPWORDS:

@@ -12,12 +12,11 @@ profile they use always come from the same build. A corpus without a profile get
 
 import re
 import tomllib
-import unicodedata
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from ingest.lexical import tokenize
+from ingest.lexical import strip_accents, tokenize
 from core.errors import PeerhelpError
 
 PROFILE_FILE = "profile.toml"
@@ -148,13 +147,16 @@ class Profile(BaseModel):
             hits = r.names_topic(question, tokens)
             if hits > best_hits:
                 best, best_hits = r, hits
-        return best or next((r for r in self.referrals if r.default), None)
+        return best or self.default_referral()
+
+    def default_referral(self) -> Referral | None:
+        """Where questions on no listed topic go (None when the profile names no referral)."""
+        return next((r for r in self.referrals if r.default), None)
 
 
 def _plain(text: str) -> str:
     """Lower case, accents and punctuation dropped, single spaces: how topic phrases are matched."""
-    text = "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    return " ".join(re.findall(r"[a-z0-9]+", strip_accents(text.lower())))
 
 
 NEUTRAL = Profile(program=Localized(en="the program these documents describe", es="el programa que describen estos "

@@ -27,6 +27,7 @@ def test_scaled_corpus_is_a_valid_bigger_corpus_of_reworded_copies(tmp_path):
     copied_text = (tmp_path / "x3" / copy.file).read_text(encoding="utf-8")
     assert copied_text and copied_text != (SEED_CORPUS / original.file).read_text(encoding="utf-8")
     assert copy.title.endswith("(copy 2)")
+    assert (tmp_path / "x3" / "profile.toml").read_bytes() == (SEED_CORPUS / "profile.toml").read_bytes()
     scaled_corpus(SEED_CORPUS, tmp_path / "again", 3)
     assert (tmp_path / "again" / copy.file).read_text(encoding="utf-8") == copied_text  # deterministic
     with pytest.raises(ValueError):

@@ -82,3 +82,14 @@ def test_my_county_means_the_county_of_the_site_it_was_asked_on():
     assert with_home_county("Is Kern County participating?", "Sonoma") == "Is Kern County participating?"
     assert with_home_county("Is my county participating?", None) == "Is my county participating?"
     assert analyze("Is my county participating?", []).counties == []
+
+
+def test_tokens_ignore_accents_and_the_novel_words_are_the_specific_ones():
+    from assistant.novelty import novel_words, novelty
+    from ingest.lexical import tokenize
+
+    assert tokenize("¿Cuántas horas?") == tokenize("cuantas horas")
+    known = {t: 1.0 for t in tokenize("Medi-Cal covers peer support services")}
+    found = novel_words("is ozempic covered by medi-cal? what about it tho", known)
+    assert set(found) == {"ozempic", "tho"} and found["ozempic"] == 1.0 > found["tho"]
+    assert novelty("are peer support services covered by medi-cal", known) == 0.0
