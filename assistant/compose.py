@@ -82,20 +82,28 @@ def _similar(a: Unit, b: Unit) -> bool:
     return len(a.tokens & b.tokens) / len(a.tokens | b.tokens) > 0.7
 
 
-def select_units(units: list[Unit], query: Query, type_re: re.Pattern | None) -> list[Unit]:
-    """Best unit first (the one holding the asked-for email/date/number when there is one), then close runners-up."""
+@dataclass
+class Selection:
+    lead: Unit  # the unit the answer stands on (the policy judges it)
+    units: list[Unit]  # what is quoted: the lead with the neighbours that complete it, in document order, then runners-up
+
+
+def select_units(units: list[Unit], query: Query, type_re: re.Pattern | None) -> Selection | None:
+    """Best unit first (the one holding the asked-for email/date/number when there is one) with the neighbours that
+    complete it, then close runners-up from elsewhere."""
     ranked = sorted(units, key=lambda u: u.score, reverse=True)
     if not ranked:
-        return []
+        return None
     if type_re is not None:
         typed = [u for u in ranked if type_re.search(u.text) and u.coverage >= TYPED_COVERAGE]
         if typed:
             ranked.remove(typed[0])
             ranked.insert(0, typed[0])
-    chosen: list[Unit] = [ranked[0]]
-    words = len(unit_sentence(ranked[0]).split())
+    lead = ranked[0]
+    chosen = completed(lead, units)
+    words = sum(len(unit_sentence(u).split()) for u in chosen)
     for u in ranked[1:]:
-        if len(chosen) >= MAX_UNITS or u.score < RUNNER_UP_SHARE * ranked[0].score or u.coverage < RUNNER_UP_COVERAGE:
+        if len(chosen) >= MAX_UNITS or u.score < RUNNER_UP_SHARE * lead.score or u.coverage < RUNNER_UP_COVERAGE:
             continue
         if type_re is not None and not type_re.search(u.text):
             continue
@@ -106,12 +114,58 @@ def select_units(units: list[Unit], query: Query, type_re: re.Pattern | None) ->
             continue
         chosen.append(u)
         words += n_words
-    return chosen
+    return Selection(lead, chosen)
 
 
-def conflicting_numbers(chosen: list[Unit], pool: list[Unit], type_re: re.Pattern) -> Unit | None:
+# A sentence that leans on its neighbour: "As a result, …", "This was done …", "These may include …".
+LEANS_BACK = re.compile(r"^(?:as a result|this|these|that|those|such|it|they|its|their|however|therefore|thus|hence|"
+                        r"in addition|additionally|also|otherwise|instead|por lo tanto|sin embargo|además|esto|estos|"
+                        r"estas|esta|este|ello|así)\b", re.IGNORECASE)
+NEIGHBOUR_WORDS = 70  # the lead and the neighbours that complete it stay this short
+NEIGHBOUR_SHARE = 0.3  # a neighbour that merely continues joins when its score is this share of the lead's
+
+
+def _unfinished(unit: Unit) -> bool:
+    text = unit.text.rstrip()
+    return text.endswith(":") or not text.endswith((".", "!", "?", ")", '"', "”"))
+
+
+def _continues(before: Unit, after: Unit, lead: Unit) -> bool:
+    """`after` completes `before`: a sentence cut by a line wrap, a reference back, the list a colon opens, or the
+    next item of the lead's list that scores close to it."""
+    if after.kind == "question":
+        return False
+    if _unfinished(before) and (after.text[:1].islower() or before.text.rstrip().endswith(":")):
+        return True
+    if LEANS_BACK.match(after.text):
+        return True
+    return before.kind == after.kind == "item" and after.score >= NEIGHBOUR_SHARE * lead.score
+
+
+def completed(lead: Unit, units: list[Unit]) -> list[Unit]:
+    """The lead, in document order with the neighbours of its chunk that it leans on or that complete it (the
+    reason before "As a result, …", the items after "…include:", the rest of a wrapped sentence)."""
+    same = sorted((u for u in units if u.chunk.id == lead.chunk.id), key=lambda u: u.start)
+    i = next((k for k, u in enumerate(same) if u is lead), None)
+    if i is None:
+        return [lead]
+    first, last = i, i
+    words = len(unit_sentence(lead).split())
+
+    def fits(u: Unit) -> bool:
+        return words + len(unit_sentence(u).split()) <= NEIGHBOUR_WORDS
+
+    while first > 0 and LEANS_BACK.match(same[first].text) and fits(same[first - 1]) and first > i - 2:
+        first -= 1
+        words += len(unit_sentence(same[first]).split())
+    while last + 1 < len(same) and last < i + 3 and _continues(same[last], same[last + 1], lead) and fits(same[last + 1]):
+        last += 1
+        words += len(unit_sentence(same[last]).split())
+    return same[first:last + 1]
+
+
+def conflicting_numbers(lead: Unit, pool: list[Unit], type_re: re.Pattern) -> Unit | None:
     """A retrieved passage on the same topic as the lead that gives a different figure (e.g. 48 vs 42 states)."""
-    lead = chosen[0]
     lead_figures = {m.group(0) for m in type_re.finditer(lead.text)}
     if not lead_figures:
         return None
@@ -150,11 +204,12 @@ def spanish_lead(query: Query, lead: Unit, cites: Citations) -> str | None:
     return msg("es", f"lead_{kind}", value=values.pop(), n=cites.add(lead.chunk, lead.start, lead.end))
 
 
-def compose_answer(query: Query, chosen: list[Unit], cites: Citations, conflict: Unit | None = None) -> str:
+def compose_answer(query: Query, selection: Selection, cites: Citations, conflict: Unit | None = None) -> str:
     """`conflict`: a passage giving a different figure than the lead (see conflicting_numbers); both are shown.
     A Spanish answer opens with the asked-for value in Spanish when the lead quote holds one and no source disagrees."""
     # with disagreeing sources there is no one value to lead with: both are shown side by side
-    lead = spanish_lead(query, chosen[0], cites) if query.language == "es" and chosen and not conflict else None
+    chosen = selection.units
+    lead = spanish_lead(query, selection.lead, cites) if query.language == "es" and not conflict else None
     parts: list[str] = [lead or msg("es", "intro")] if query.language == "es" else []
     if conflict and all(conflict.text != c.text for c in chosen):
         chosen = chosen[:2] + [conflict]

@@ -240,9 +240,9 @@ class Assistant:
         best = ranked[0] if ranked else None
         in_domain = in_scope(index, scoring_text) or in_scope(index, query.original)
         referral = index.profile.route(f"{query.original} {query.text}")
-        chosen = select_units(ranked, query, type_re)
-        trace.chosen = chosen
-        lead = chosen[0] if chosen else None
+        selection = select_units(ranked, query, type_re)
+        trace.chosen = selection.units if selection else []
+        lead = selection.lead if selection else None
         decision = self.policy.decide(lead, Evidence(
             in_domain=in_domain, wants_type=type_re is not None,
             type_found=bool(lead and type_re and type_re.search(lead.text)),
@@ -256,12 +256,12 @@ class Assistant:
             return Answer(status="abstained", language=lang, answer=scope_reply(lang, index.profile))
         if answered:
             trace.decision = f"answered ({query.answer_type}): {decision.describe()}"
-            conflict = conflicting_numbers(chosen, ranked[:20], type_re) if query.answer_type == "number" else None
-            text = compose_answer(query, chosen, cites, conflict)
+            conflict = conflicting_numbers(lead, ranked[:20], type_re) if query.answer_type == "number" else None
+            text = compose_answer(query, selection, cites, conflict)
             trace.timings_ms["compose"] = _ms(t)
             # Contacts come from the corpus, and disagreeing sources are shown side by side: both stay extractive.
             if llm_history is not None and query.answer_type not in ("email", "phone") and conflict is None:
-                generated, trace.generation = generate(self.llm, query, llm_history, [u.chunk for u in chosen + ranked],
+                generated, trace.generation = generate(self.llm, query, llm_history, [u.chunk for u in trace.chosen + ranked],
                                                        index.profile.program("en"), on_draft)
                 trace.timings_ms["llm"] = trace.generation.ms
                 trace.decision += f"; llm: {trace.generation.outcome}"

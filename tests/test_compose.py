@@ -1,6 +1,6 @@
 """Composing an answer from ranked units: fragments get their heading, Spanish answers lead with the value asked for."""
 
-from assistant.compose import Citations, compose_answer, unit_sentence
+from assistant.compose import Citations, Selection, compose_answer, select_units, unit_sentence
 from assistant.contract import Answer, Citation
 from assistant.evidence import units_of
 from assistant.query import Query
@@ -29,7 +29,7 @@ def test_a_fragment_under_a_heading_is_read_with_its_heading():
 def test_a_spanish_answer_leads_with_the_one_value_asked_for_copied_from_the_quote():
     [unit] = units_of(_chunk("The completion stipend is $1,400, paid after the exam."))
     cites = Citations()
-    text = compose_answer(_query("number"), [unit], cites)
+    text = compose_answer(_query("number"), Selection(unit, [unit]), cites)
     assert text.startswith("Según los documentos del programa, la cantidad es $1,400 [1]. The completion stipend")
     answer = Answer(status="answered", answer=text, language="es", citations=[
         Citation(n=c.n, document=c.document, title=c.title, quote=c.quote) for c in cites.items])
@@ -38,16 +38,45 @@ def test_a_spanish_answer_leads_with_the_one_value_asked_for_copied_from_the_quo
 
 def test_no_spanish_lead_when_the_quote_holds_two_values_or_the_answer_is_english():
     [unit] = units_of(_chunk("The fall window opens July 6 and closes August 14, 2026."))
-    assert compose_answer(_query("date"), [unit], Citations()).startswith("Según los documentos oficiales del programa:")
+    assert compose_answer(_query("date"), Selection(unit, [unit]), Citations()).startswith("Según los documentos oficiales del programa:")
     [one] = units_of(_chunk("The fall window closes August 14, 2026."))
-    assert compose_answer(_query("date", "en"), [one], Citations()).startswith("The fall window closes")
+    assert compose_answer(_query("date", "en"), Selection(one, [one]), Citations()).startswith("The fall window closes")
 
 
 def test_no_spanish_lead_for_hours_or_when_sources_disagree():
     [unit] = units_of(_chunk("The 80-hour training costs $1,400 for self-pay participants."))
     hours = Query(original="¿Cuántas horas dura el entrenamiento?", language="es", text="hours training",
                   answer_type="number")
-    assert compose_answer(hours, [unit], Citations()).startswith("Según los documentos oficiales del programa:")
+    assert compose_answer(hours, Selection(unit, [unit]), Citations()).startswith("Según los documentos oficiales del programa:")
     [other] = units_of(_chunk("The 80-hour training cost $1,200 in 2024."))
     money = Query(original="¿Cuánto cuesta el entrenamiento?", language="es", text="cost training", answer_type="number")
-    assert compose_answer(money, [unit], Citations(), conflict=other).startswith("Según los documentos oficiales")
+    assert compose_answer(money, Selection(unit, [unit]), Citations(), conflict=other).startswith("Según los documentos oficiales")
+
+
+def _scored(text: str, scores: list[float]):
+    units = units_of(_chunk(text))
+    for unit, score in zip(units, scores):
+        unit.score = score
+    return units
+
+
+def test_a_lead_that_leans_back_brings_the_sentence_it_leans_on():
+    units = _scored("Applications came in below forecast, so the funds move to fee waivers. "
+                    "As a result, stipends are paused for now. The office is open on Mondays.", [0.1, 0.9, 0.05])
+    selection = select_units(units, _query("other", "en"), None)
+    assert selection.lead is units[1]
+    assert [u.text for u in selection.units] == [units[0].text, units[1].text]  # in document order
+
+
+def test_a_lead_brings_the_rest_of_a_wrapped_sentence_and_the_list_its_colon_opens():
+    wrapped = _scored("This was done to keep one process across the state\none that does not require two exams.", [0.9, 0.1])
+    assert len(select_units(wrapped, _query("other", "en"), None).units) == 2
+    listed = _scored("The stipend covers:\n- the exam fee\n- travel to the test site\n\nThe office is open on Mondays.",
+                     [0.9, 0.05, 0.05, 0.3])
+    assert [u.text for u in select_units(listed, _query("other", "en"), None).units][:3] == \
+        ["The stipend covers:", "the exam fee", "travel to the test site"]
+
+
+def test_a_lead_that_stands_alone_is_quoted_alone():
+    units = _scored("The completion stipend is $600. The office is open on Mondays.", [0.9, 0.1])
+    assert [u.text for u in select_units(units, _query("other", "en"), None).units] == [units[0].text]
