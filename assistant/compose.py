@@ -52,6 +52,8 @@ def with_marker(text: str, *ns: int) -> str:
         text = text[1:-1].strip()
     text = text.rstrip(":;, ")
     marks = "".join(f"[{n}]" for n in ns)
+    if re.search(r"(?:\b[A-Za-z]\.){2,}$", text):  # "3 p.m.", "U.S.": the full stop belongs to the abbreviation
+        return f"{text} {marks}"
     if text and text[-1] in ".!?":
         return f"{text[:-1]} {marks}{text[-1]}"
     return f"{text} {marks}."
@@ -60,10 +62,13 @@ def with_marker(text: str, *ns: int) -> str:
 FRAGMENT_WORDS = 8  # shorter, without a full stop: a fragment under a heading ("No: 21-041, July 22, 2021")
 
 
+def _fragment(unit: Unit) -> bool:
+    return len(unit.text.split()) < FRAGMENT_WORDS and not unit.text.rstrip().endswith((".", "!", "?"))
+
+
 def unit_sentence(unit: Unit) -> str:
     """Records, list items and fragments read badly alone; their section names what they are."""
-    fragment = len(unit.text.split()) < FRAGMENT_WORDS and not unit.text.rstrip().endswith((".", "!", "?"))
-    if unit.kind in ("record", "item") or fragment:
+    if unit.kind in ("record", "item") or _fragment(unit):
         label = (unit.chunk.heading_path[-1] if unit.chunk.heading_path else unit.chunk.title).rstrip(":")
         if not re.search(r"\d", label) and label.lower() not in unit.text.lower():
             return f"{label}: {unit.text}"  # a label with a number would state a fact its quote does not hold
@@ -137,7 +142,7 @@ def _continues(before: Unit, after: Unit, lead: Unit) -> bool:
         return False
     if _unfinished(before) and (after.text[:1].islower() or before.text.rstrip().endswith(":")):
         return True
-    if LEANS_BACK.match(after.text):
+    if LEANS_BACK.match(after.text) or (_fragment(before) and _fragment(after)):  # a name, then its title line
         return True
     return before.kind == after.kind == "item" and after.score >= NEIGHBOUR_SHARE * lead.score
 

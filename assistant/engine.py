@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.compose import (Citations, compose_abstention, compose_answer, compose_county_list, compose_membership,
                                conflicting_numbers, county_sources, referral_sentence, select_units)
@@ -24,8 +24,8 @@ from assistant.llm import from_settings as llm_from_settings
 from assistant.language import to_english_query
 from assistant.messages import msg, scope_reply
 from assistant.novelty import novelty
-from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, definition_term, number_pattern,
-                             spelling_fixes)
+from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, definition_term, names_in, number_pattern,
+                             refers_back, spelling_fixes)
 from assistant.policy import AbstentionPolicy, Decision, Evidence
 from assistant.ranking import Question, rank_evidence
 from assistant.referral import find_contact
@@ -154,6 +154,8 @@ class Assistant:
         elif boundary is not None:
             answer = self._boundary_answer(query, index, boundary.kind, trace)
         else:
+            if query.follow_up and refers_back(query.cleaned):
+                query = trace.query = self._with_antecedents(query, history, index)
             answer = self._answer(query, index, trace, history if use_llm and self.llm else None, on_draft)
             if safety.helping_others:
                 answer.answer = f"{answer.answer} {SUPPORT_NOTE[query.language]}"
@@ -166,6 +168,20 @@ class Assistant:
 
     def new_conversation_id(self) -> str:
         return uuid.uuid4().hex
+
+    def _with_antecedents(self, query: Query, history: list[str], index: IndexVersion) -> Query:
+        """'How do I contact them?': the names in what answered the previous question stand in for 'them'."""
+        previous = analyze(history[-1], history[:-1], in_scope=lambda text: in_scope(index, text))
+        earlier = self._answer(previous, index, Trace())
+        if earlier.status != "answered":
+            return query
+        asked = previous.text.lower()
+        names = [n for n in names_in(" ".join(c.quote for c in earlier.citations[:2])) if n.lower() not in asked][:3]
+        if not names:
+            return query
+        carried = " ".join(names)
+        return replace(query, text=f"{query.text} {carried}", focus=f"{query.focus} {carried}",
+                       meaning=f"{query.meaning} {carried}")
 
     def _boundary_answer(self, query: Query, index: IndexVersion, kind: str, trace: Trace) -> Answer:
         """Medical, legal or personal-record questions: a kind boundary, then who can help."""

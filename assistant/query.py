@@ -104,6 +104,22 @@ def is_follow_up(message: str, in_scope: Callable[[str], bool]) -> bool:
     return len(words) <= 4 and bool(find_counties(message))
 
 
+_REFERS_BACK = re.compile(r"\b(it|its|that|this|they|them|their|there|those|these|he|him|his|she|her|one|ones|"
+                          r"eso|esto|ello|ellos|ellas|ella|él|su|sus|ahí|allí|lo|la|le|les)\b", re.IGNORECASE)
+_NAME = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][\w-]*|[A-Z][a-z]+(?:[- ](?:of |and |for |the )?[A-Z][\w-]+)+)")
+
+
+def refers_back(message: str) -> bool:
+    """A follow-up that points at something named before ("how do I contact them", "what's her job title")."""
+    return bool(_REFERS_BACK.search(message))
+
+
+def names_in(text: str) -> list[str]:
+    """Names and acronyms a passage uses ("Lucero Robles", "Working Well Together", "CalMHSA"): what 'her', 'it' or
+    'them' in the next question can point at."""
+    return list(dict.fromkeys(m.group(0) for m in _NAME.finditer(text)))
+
+
 def answer_type(text: str, counties: list[str]) -> str:
     if _LIST_COUNTIES.search(text):
         return "county_list"

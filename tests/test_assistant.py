@@ -57,6 +57,13 @@ def test_follow_up__resolves_against_the_conversation(bot, cleaned):
     assert_grounded(a, cleaned)
 
 
+def test_follow_up__a_pronoun_points_at_a_name_in_the_previous_answer(bot, cleaned):
+    a, trace = bot.ask_with_trace("what did it do?", history=["what does WWT stand for"])
+    assert "Working Well Together" in trace.query.text  # named in the quote that answered, not in the question
+    assert a.status == "answered" and "collaborative" in a.answer
+    assert_grounded(a, cleaned)
+
+
 def test_answered__email_lead_from_the_right_document(bot, cleaned):
     a = bot.ask("Who do I email with questions about SB 803?")
     assert a.status == "answered" and "Peers@dhcs.ca.gov" in a.answer.split("[1]")[0]

@@ -1,5 +1,6 @@
 from assistant.language import detect_language, to_english_query
-from assistant.query import analyze, anchors, answer_type, find_counties, number_pattern, strip_injection
+from assistant.query import (analyze, anchors, answer_type, find_counties, names_in, number_pattern, refers_back,
+                             strip_injection)
 
 
 def test_find_counties__names_aliases_and_word_senses():
@@ -19,6 +20,14 @@ def test_analyze__follow_up_substitutes_the_county():
 def test_analyze__follow_up_with_pronoun_carries_the_topic():
     q = analyze("when is it due?", ["How do I apply for the EPOC grant?"])
     assert q.follow_up and q.answer_type == "date" and "EPOC" in q.text
+
+
+def test_names_a_follow_up_can_point_at():
+    assert names_in("Lucero Robles, LCSW leads the program.") == ["Lucero Robles", "LCSW"]
+    assert names_in("The statewide Working Well Together (WWT) collaborative") == ["Working Well Together", "WWT"]
+    assert names_in("County plans selected CalMHSA.") == ["CalMHSA"]  # a capital that only opens a sentence is no name
+    assert refers_back("how do I contact them") and refers_back("what's her job title") and refers_back("¿y eso cuánto cuesta?")
+    assert not refers_back("how much is the exam fee")
 
 
 def test_analyze__injection_is_removed_and_the_real_question_kept():
