@@ -218,8 +218,11 @@ def compose_answer(query: Query, selection: Selection, cites: Citations, conflic
     parts: list[str] = [lead or msg("es", "intro")] if query.language == "es" else []
     if conflict and all(conflict.text != c.text for c in chosen):
         chosen = chosen[:2] + [conflict]
-    for u in chosen:
-        parts.append(with_marker(unit_sentence(u), cites.add(u.chunk, u.start, u.end)))
+    for run in _wrapped_runs(chosen):
+        first, last = run[0], run[-1]
+        text = unit_sentence(first) if len(run) == 1 else " ".join(first.chunk.text[first.start - first.chunk.start:
+                                                                                   last.end - first.chunk.start].split())
+        parts.append(with_marker(text, cites.add(first.chunk, first.start, last.end)))
     if conflict:
         parts.append(msg(query.language, "conflict"))
     elif any(TIME_SENSITIVE.search(u.text) for u in chosen):
@@ -227,6 +230,21 @@ def compose_answer(query: Query, selection: Selection, cites: Citations, conflic
     if query.language == "es":
         parts.append(msg("es", "quotes_in_english"))
     return " ".join(parts)
+
+
+def _wrapped_runs(units: list[Unit]) -> list[list[Unit]]:
+    """Consecutive units that are one sentence cut by a line wrap ("… across the state" + "one that does not …")
+    are quoted as one passage, so no sentence of the answer starts in lower case."""
+    runs: list[list[Unit]] = []
+    for u in units:
+        prev = runs[-1][-1] if runs else None
+        if prev is not None and prev.chunk.id == u.chunk.id and u.start >= prev.end and _unfinished(prev) \
+                and not prev.text.rstrip().endswith(":") and u.text[:1].islower() \
+                and not prev.chunk.text[prev.end - prev.chunk.start:u.start - prev.chunk.start].strip():
+            runs[-1].append(u)
+        else:
+            runs.append([u])
+    return runs
 
 
 def compose_abstention(query: Query, near: Unit | None, referral: Referral | None, contact: Contact | None,

@@ -80,3 +80,11 @@ def test_a_lead_brings_the_rest_of_a_wrapped_sentence_and_the_list_its_colon_ope
 def test_a_lead_that_stands_alone_is_quoted_alone():
     units = _scored("The completion stipend is $600. The office is open on Mondays.", [0.9, 0.1])
     assert [u.text for u in select_units(units, _query("other", "en"), None).units] == [units[0].text]
+
+
+def test_a_sentence_cut_by_a_line_wrap_is_quoted_as_one_passage():
+    units = _scored("This was done to keep one process across the state\none that does not require two exams.", [0.9, 0.1])
+    cites = Citations()
+    text = compose_answer(_query("other", "en"), select_units(units, _query("other", "en"), None), cites)
+    assert text == "This was done to keep one process across the state one that does not require two exams [1]."
+    assert len(cites.items) == 1 and cites.items[0].quote == units[0].chunk.text
