@@ -43,9 +43,11 @@ from core.settings import Settings
 
 NEAR_COVERAGE = 0.3  # an abstention shows the closest passage only when it shares this much of the question
 TOP_K = 8
-# One of each path (membership, general, contact, Spanish, the crisis check); never stored.
+# One of each path (membership, general, contact, Spanish, the crisis check, and words the documents never use,
+# whose general frequencies load on first use: about 0.3 s); never stored.
 WARM_UP_QUESTIONS = ["Is Kern County participating?", "What is a peer support specialist?",
-                     "Who do I email about certification?", "¿Qué es el apoyo entre pares?", "I feel hopeless tonight"]
+                     "Who do I email about certification?", "¿Qué es el apoyo entre pares?", "I feel hopeless tonight",
+                     "Is the office open on weekends?"]
 
 class InputError(PeerhelpError):
     """The message itself is unusable (empty, too long); the API turns this into a 4xx."""

@@ -39,6 +39,19 @@ def test_query_cache_cannot_be_changed_by_a_caller(e5):
     assert np.linalg.norm(e5.embed_query("who certifies peers?")) == pytest.approx(1.0, abs=1e-4)
 
 
+def test_concurrent_queries_get_the_same_vectors_from_at_most_the_allowed_engines():
+    from concurrent.futures import ThreadPoolExecutor
+
+    pooled = E5Embedder(engines=2)
+    texts = [f"how much does the exam cost in town {i}" for i in range(24)]
+    alone = [pooled.embed_query(t) for t in texts[:4]]
+    assert pooled._loaded == 1  # one caller at a time never loads a second engine
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(pooled._query, texts))
+    assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(alone, together[:4]))
+    assert pooled._loaded <= 2 and pooled._idle.qsize() == pooled._loaded  # every engine was given back
+
+
 def test_token_count_is_the_text_alone(e5):
     assert e5.count_tokens("") == 0
     assert 0 < e5.count_tokens("Peer Support Specialist") < 10
