@@ -209,13 +209,54 @@ def spanish_lead(query: Query, lead: Unit, cites: Citations) -> str | None:
     return msg("es", f"lead_{kind}", value=values.pop(), n=cites.add(lead.chunk, lead.start, lead.end))
 
 
-def compose_answer(query: Query, selection: Selection, cites: Citations, conflict: Unit | None = None) -> str:
+def _spells(words: list[str], spellings: set[str]) -> bool:
+    initials = "".join(part[0].lower() for w in words for part in w.split("-") if part[:1].isupper())
+    return bool(words) and words[0][:1].isupper() and initials in spellings
+
+
+def acronym_expansion(acronym: str, text: str) -> str | None:
+    """'Peer Workforce Investment' for PWI in '… Peer Workforce Investment (PWI) …' or in a glossary line 'PWI — Peer
+    Workforce Investment': the words whose initials spell the acronym (all its letters, or its capitals: CalMHSA)."""
+    def spellings(written: str) -> set[str]:
+        return {re.sub(r"[^a-z]", "", written.lower()), re.sub(r"[^A-Z]", "", written).lower()} - {""}
+
+    glossary = re.match(rf"\s*({re.escape(acronym)})\s*[—:–-]\s*([^.;(]+)", text, re.IGNORECASE)
+    if glossary:
+        words = [w.strip("*_\"'“”‘’,") for w in glossary.group(2).split()]
+        if _spells(words, spellings(glossary.group(1))):
+            return " ".join(words)
+    for m in re.finditer(rf"((?:[\w'’&*-]+\s+){{1,10}})\(\s*({re.escape(acronym)})\s*\)", text, re.IGNORECASE):
+        words = [w.strip("*_\"'“”‘’") for w in m.group(1).split()]
+        for k in range(1, len(words) + 1):
+            if _spells(words[-k:], spellings(m.group(2))):
+                return " ".join(words[-k:])
+    return None
+
+
+def acronym_lead(query: Query, acronym: str, units: list[Unit], cites: Citations) -> str | None:
+    """'PWI stands for Peer Workforce Investment [1].': the expansion copied from a quoted unit."""
+    for u in sorted(units, key=lambda u: -u.score):  # the best-ranked unit that spells it out
+        expansion = acronym_expansion(acronym, u.text)
+        if expansion:
+            return msg(query.language, "acronym", acronym=acronym.upper(), expansion=expansion,
+                       n=cites.add(u.chunk, u.start, u.end))
+    return None
+
+
+def compose_answer(query: Query, selection: Selection, cites: Citations, conflict: Unit | None = None,
+                   acronym: str | None = None) -> str:
     """`conflict`: a passage giving a different figure than the lead (see conflicting_numbers); both are shown.
-    A Spanish answer opens with the asked-for value in Spanish when the lead quote holds one and no source disagrees."""
+    `acronym`: what a definition question asks about, when it may be an acronym: the answer opens with its
+    expansion when a quoted unit spells it out. A Spanish answer opens with the asked-for value in Spanish when
+    the lead quote holds one and no source disagrees."""
     # with disagreeing sources there is no one value to lead with: both are shown side by side
     chosen = selection.units
-    lead = spanish_lead(query, selection.lead, cites) if query.language == "es" and not conflict else None
-    parts: list[str] = [lead or msg("es", "intro")] if query.language == "es" else []
+    lead = acronym_lead(query, acronym, chosen, cites) if acronym else None
+    if lead is None and query.language == "es" and not conflict:
+        lead = spanish_lead(query, selection.lead, cites)
+    parts: list[str] = [lead] if lead else []
+    if query.language == "es" and not lead:
+        parts.append(msg("es", "intro"))
     if conflict and all(conflict.text != c.text for c in chosen):
         chosen = chosen[:2] + [conflict]
     for run in _wrapped_runs(chosen):

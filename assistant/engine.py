@@ -178,7 +178,10 @@ class Assistant:
         if earlier.status != "answered":
             return query
         asked = previous.text.lower()
-        names = [n for n in names_in(" ".join(c.quote for c in earlier.citations[:2])) if n.lower() not in asked][:3]
+        quotes = [c.quote for c in earlier.citations]
+        # the names the answer kept coming back to (in most of its quotes) are what 'it' or 'them' points at
+        found = [n for n in names_in(" ".join(quotes[:2])) if n.lower() not in asked]
+        names = sorted(found, key=lambda n: -sum(n in q for q in quotes))[:3]
         if not names:
             return query
         carried = " ".join(names)
@@ -275,7 +278,8 @@ class Assistant:
         if answered:
             trace.decision = f"answered ({query.answer_type}): {decision.describe()}"
             conflict = conflicting_numbers(lead, ranked[:20], type_re) if query.answer_type == "number" else None
-            text = compose_answer(query, selection, cites, conflict)
+            acronym = term if definition is not None and re.fullmatch(r"[A-Za-z-]{2,10}", term or "") else None
+            text = compose_answer(query, selection, cites, conflict, acronym)
             trace.timings_ms["compose"] = _ms(t)
             # Contacts come from the corpus, and disagreeing sources are shown side by side: both stay extractive.
             if llm_history is not None and query.answer_type not in ("email", "phone") and conflict is None:
@@ -327,9 +331,12 @@ def _mentions_focus(unit: Unit, query_tokens: list[str], idf: dict[str, float]) 
 
 
 def _definition_pattern(term: str) -> re.Pattern:
+    """'X is …', 'X means …', 'X — …' (a glossary line), and for an acronym its expansion 'Full Name (X)'."""
     head = term.lower().split()[-1]
     head = re.escape(head[:-1] if head.endswith("s") and len(head) > 3 else head)
-    return re.compile(rf"\b(an?\s+)?{head}s?(\s+\([^)]*\))?\s+(is|are|means|refers to|takes)\b|^{head}s?\s+—", re.IGNORECASE)
+    expansion = rf"|[A-Za-z]\s+\({head}s?\)" if re.fullmatch(r"[A-Za-z]{2,8}", term.strip()) else ""
+    return re.compile(rf"\b(an?\s+)?{head}s?(\s+\([^)]*\))?\s+(is|are|means|refers to|takes)\b|^{head}s?\s+—{expansion}",
+                      re.IGNORECASE)
 
 
 def _add_definition_chunks(hits: list[ScoredChunk], index: IndexVersion, pattern: re.Pattern) -> list[ScoredChunk]:

@@ -21,6 +21,7 @@ MESSAGES = {
         "table_absent": "{county} does not appear in the county table in {source} [{n}].",
         "quotes_in_english": "",
         "intro": "",
+        "acronym": "{acronym} stands for {expansion} [{n}].",
         "other_language": "I can answer in English or Spanish. Puedo responder en inglés o en español.",
         "county_list": "{source} lists these participating counties: {names} [{n}].",
         "county_table_note": "{source} has a separate county table with each county's delivery system, and it does not "
@@ -40,6 +41,7 @@ MESSAGES = {
         "table_absent": "{county} no aparece en la tabla de condados de {source} [{n}].",
         "quotes_in_english": "Las citas están en inglés, el idioma de los documentos.",
         "intro": "Según los documentos oficiales del programa:",
+        "acronym": "Según los documentos del programa, {acronym} significa «{expansion}» [{n}].",
         "lead_amount": "Según los documentos del programa, la cantidad es {value} [{n}].",
         "lead_date": "Según los documentos del programa, la fecha es {value} [{n}].",
         "lead_email": "Según los documentos del programa, puede escribir a {value} [{n}].",

@@ -133,12 +133,12 @@ def answer_type(text: str, counties: list[str]) -> str:
     return "general"
 
 
-_DEFINITION = re.compile(r"^\W*(what|who)\s+(is|are|'s)\s+(a|an|the)?\s*[\w-]+(\s+[\w-]+){0,3}\s*\??$|"
-                         r"\b(stand for|mean(s|ing)?|define|definition of|qu[eé] (es|son|significa))\b", re.IGNORECASE)
+_DEFINITION = re.compile(r"^\W*(what|wat|wut|who)\s+(is|are|'s)\s+(a|an|the)?\s*[\w-]+(\s+[\w-]+){0,3}\s*\??$|"
+                         r"\b(stand for|mean(s|ing)?|define|definition of|q(u[eé])? (es|son|significa))\b", re.IGNORECASE)
 _MONEY_WORDS = re.compile(r"\b(costs?|fees?|price|pay|paid|cuesta|costo|cuota|dollars?|money)\b", re.IGNORECASE)
 
 
-_TERM = re.compile(r"\bwhat(?:'s| is| are| does| do)\s+(?:a |an |the )?([\w-]+(?:\s+[\w-]+){0,2}?)\s*(?:mean|stand|refer|\?|$|for\b)"
+_TERM = re.compile(r"\b(?:what|wat|wut)(?:'s| is| are| does| do)\s+(?:a |an |the )?([\w-]+(?:\s+[\w-]+){0,2}?)\s*(?:mean|stand|refer|\?|$|for\b)"
                    r"|\bdefin(?:e|ition of)\s+(?:a |an |the )?([\w-]+(?:\s+[\w-]+){0,2})"
                    r"|\bwho (?:is|are) (?:a |an |the )?([\w-]+(?:\s+[\w-]+){0,2}?)\s*(?:\?|$)"
                    r"|\b([\w-]+)\s+(?:mean|means|stand for)\b", re.IGNORECASE)

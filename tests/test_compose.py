@@ -88,3 +88,28 @@ def test_a_sentence_cut_by_a_line_wrap_is_quoted_as_one_passage():
     text = compose_answer(_query("other", "en"), select_units(units, _query("other", "en"), None), cites)
     assert text == "This was done to keep one process across the state one that does not require two exams [1]."
     assert len(cites.items) == 1 and cites.items[0].quote == units[0].chunk.text
+
+
+def test_an_acronym_is_expanded_from_the_words_that_spell_it():
+    from assistant.compose import acronym_expansion
+
+    text = "Funding flows through Peer Workforce Investment (PWI), the California Mental Health Services Authority (CalMHSA)"
+    assert acronym_expansion("pwi", text) == "Peer Workforce Investment"
+    assert acronym_expansion("CalMHSA", text) == "California Mental Health Services Authority"  # its capitals spell it
+    assert acronym_expansion("DMC-ODS", "DMC-ODS — Drug Medi-Cal Organized Delivery System") == \
+        "Drug Medi-Cal Organized Delivery System"
+    assert acronym_expansion("PWI", "PWI — a grant for peer-run groups") is None  # a gloss that does not spell it
+    assert acronym_expansion("EPOC", "Applications (EPOC) close in August") is None
+
+
+def test_a_definition_of_an_acronym_opens_with_its_expansion_in_the_readers_language():
+    units = _scored("To apply for the Expanding Peer Organization Capacity (EPOC) grant, apply by August 25.", [0.9])
+    selection = select_units(units, _query("definition", "en"), None)
+    cites = Citations()
+    text = compose_answer(_query("definition", "en"), selection, cites, acronym="epoc")
+    assert text.startswith("EPOC stands for Expanding Peer Organization Capacity [1]. To apply")
+    answer = Answer(status="answered", answer=text, language="en", citations=[
+        Citation(n=c.n, document=c.document, title=c.title, quote=c.quote) for c in cites.items])
+    assert citation_support(answer, NEUTRAL)["supported"] == citation_support(answer, NEUTRAL)["statements"] == 2
+    spanish = compose_answer(_query("definition"), selection, Citations(), acronym="epoc")
+    assert spanish.startswith("Según los documentos del programa, EPOC significa «Expanding Peer Organization Capacity» [1].")

@@ -22,6 +22,12 @@ def test_analyze__follow_up_with_pronoun_carries_the_topic():
     assert q.follow_up and q.answer_type == "date" and "EPOC" in q.text
 
 
+def test_answer_type__definitions_typed_casually():
+    assert answer_type("wat is a BHIN", []) == "definition"
+    assert answer_type("q es el PWI", []) == "definition"
+    assert answer_type("what is the exam fee for renewals this year", []) != "definition"
+
+
 def test_names_a_follow_up_can_point_at():
     assert names_in("Lucero Robles, LCSW leads the program.") == ["Lucero Robles", "LCSW"]
     assert names_in("The statewide Working Well Together (WWT) collaborative") == ["Working Well Together", "WWT"]
