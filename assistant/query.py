@@ -45,7 +45,7 @@ ANSWER_TYPES = {
     "number": re.compile(r"\b(how (many|much|long)|cu[aá]nt[oa]s?|costs?|fees?|price|pay|score|percent|hours?|minimum|"
                          r"maximum|cuesta|costo|horas|puntaje|calificaci[oó]n)\b", re.IGNORECASE),
 }
-_MEMBERSHIP = re.compile(r"\b(particip\w*|take part|opt(ed|ing)?[- ]in|included|on the list|in the program|part of|"
+_MEMBERSHIP = re.compile(r"\b(particip\w*|take part|opt(ed|ing)?[- ]in|included|on the list|in (the|this)( [\w-]+){0,3} program|part of|"
                          r"signed up|forma parte|incluid\w*)\b", re.IGNORECASE)
 _LIST_COUNTIES = re.compile(r"\b(which|what|list( of)?|all( the)?|cu[aá]les|qu[eé])\s+(counties|condados)\b", re.IGNORECASE)
 
@@ -120,7 +120,17 @@ def names_in(text: str) -> list[str]:
     return list(dict.fromkeys(m.group(0) for m in _NAME.finditer(text)))
 
 
+# Words typed between the words of a question that change nothing it asks ("so like what even is a BHIN").
+_FILLERS = re.compile(r"\b(like|even|actually|really|just|literally|basically|um+|uh+|lol|tho|pls|please)\b\s*|"
+                      r"^\W*((so|ok(ay)?|hey|wait|hi|hello|also|and|but)\b[\s,]*)+", re.IGNORECASE)
+
+
+def without_fillers(text: str) -> str:
+    return _FILLERS.sub("", text).strip()
+
+
 def answer_type(text: str, counties: list[str]) -> str:
+    text = without_fillers(text)
     if _LIST_COUNTIES.search(text):
         return "county_list"
     if counties and (_MEMBERSHIP.search(text) or re.search(r"\b(in|on board|there)\s*[?.!]*$", text, re.IGNORECASE)):
@@ -134,24 +144,28 @@ def answer_type(text: str, counties: list[str]) -> str:
 
 
 _DEFINITION = re.compile(r"^\W*(what|wat|wut|who)\s+(is|are|'s)\s+(a|an|the)?\s*[\w-]+(\s+[\w-]+){0,3}\s*\??$|"
-                         r"\b(stand for|mean(s|ing)?|define|definition of|q(u[eé])? (es|son|significa))\b", re.IGNORECASE)
+                         r"\b(stand for|mean(s|ing)?|define|definition of|explain|q(u[eé])? (es|son|significa))\b", re.IGNORECASE)
 _MONEY_WORDS = re.compile(r"\b(costs?|fees?|price|pay|paid|cuesta|costo|cuota|dollars?|money)\b", re.IGNORECASE)
 
 
 _TERM = re.compile(r"\b(?:what|wat|wut)(?:'s| is| are| does| do)\s+(?:a |an |the )?([\w-]+(?:\s+[\w-]+){0,2}?)\s*(?:mean|stand|refer|\?|$|for\b)"
-                   r"|\bdefin(?:e|ition of)\s+(?:a |an |the )?([\w-]+(?:\s+[\w-]+){0,2})"
+                   r"|\b(?:defin(?:e|ition of)|explain)\s+(?:what |a |an |the )*([\w-]+(?:\s+[\w-]+){0,2})"
                    r"|\bwho (?:is|are) (?:a |an |the )?([\w-]+(?:\s+[\w-]+){0,2}?)\s*(?:\?|$)"
                    r"|\b([\w-]+)\s+(?:mean|means|stand for)\b", re.IGNORECASE)
 
 
 def definition_term(question: str) -> str | None:
     """The thing a definition question asks about: 'grandparenting' in 'what does grandparenting mean for…'."""
-    m = _TERM.search(question)
+    m = _TERM.search(without_fillers(question))
     if not m:
         return None
     term = next(g for g in m.groups() if g)
     words = [w for w in term.split() if w.lower() not in ("does", "do", "is", "are", "mean", "means", "stand")]
-    return " ".join(words) or None
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in _TERM_ENDS), len(words))
+    return " ".join(words[:cut]) or None
+
+
+_TERM_ENDS = {"for", "to", "of", "in", "on", "with", "about", "the", "and", "a", "an", "is", "are"}
 
 
 def asks_for_money(question: str) -> bool:

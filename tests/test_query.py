@@ -1,5 +1,5 @@
 from assistant.language import detect_language, to_english_query
-from assistant.query import (analyze, anchors, answer_type, find_counties, names_in, number_pattern, refers_back,
+from assistant.query import (analyze, anchors, answer_type, definition_term, find_counties, names_in, number_pattern, refers_back,
                              strip_injection)
 
 
@@ -26,6 +26,11 @@ def test_answer_type__definitions_typed_casually():
     assert answer_type("wat is a BHIN", []) == "definition"
     assert answer_type("q es el PWI", []) == "definition"
     assert answer_type("what is the exam fee for renewals this year", []) != "definition"
+    assert answer_type("so like what even is a BHIN", []) == "definition"  # filler words change nothing asked
+    assert answer_type("can u explain grandparenting for the peer cert?", []) == "definition"
+    assert definition_term("can u explain grandparenting for the peer cert?") == "grandparenting"
+    assert answer_type("is fresno even in the calmhsa program?? thats my county", ["Fresno"]) == "membership"
+    assert answer_type("I like the program. When is the deadline?", []) == "date"
 
 
 def test_names_a_follow_up_can_point_at():
