@@ -268,7 +268,7 @@ class Assistant:
             in_domain=in_domain, wants_type=type_re is not None,
             type_found=bool(lead and type_re and type_re.search(lead.text)),
             focus_found=bool(lead and _mentions_focus(lead, question_tokens, idf)),
-            novelty=novelty(scoring_text, idf)))
+            novelty=novelty(scoring_text, idf), cross_language=bool(lead and lead.chunk.language != lang)))
         trace.policy = decision
         answered = decision.answer
         if not answered and not in_domain:

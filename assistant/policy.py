@@ -13,7 +13,7 @@ from assistant.fitted import Fitted
 
 
 POLICY_FEATURES = ("coverage", "semantic", "dense", "score", "anchored", "in_domain", "type_missing", "focus_missing",
-                   "typed_focus_missing", "novelty")
+                   "typed_focus_missing", "novelty", "cross_language")
 
 
 @dataclass
@@ -36,6 +36,8 @@ class Evidence:
     type_found: bool  # … and the lead unit holds one
     focus_found: bool  # the lead unit (or its passage) names the question's most specific term
     novelty: float = 0.0  # how specific the most specific word is that the documents never use (assistant/novelty.py)
+    # the question and the lead passage are in different languages: similarities run lower and words match less
+    cross_language: bool = False
 
 
 class AbstentionPolicy:
@@ -57,6 +59,7 @@ class AbstentionPolicy:
             # a date or an amount about something else is a wrong answer, not a near one
             "typed_focus_missing": float(evidence.wants_type and not evidence.focus_found),
             "novelty": evidence.novelty,
+            "cross_language": float(evidence.cross_language),
         }
 
     def decide(self, lead: Unit | None, evidence: Evidence) -> Decision:

@@ -45,6 +45,9 @@ ANSWER_TYPES = {
     "number": re.compile(r"\b(how (many|much|long)|cu[aá]nt[oa]s?|costs?|fees?|price|pay|score|percent|hours?|minimum|"
                          r"maximum|cuesta|costo|horas|puntaje|calificaci[oó]n)\b", re.IGNORECASE),
 }
+_COUNT_WORDS = re.compile(r"\b(how (many|much|long)|cu[aá]nt[oa]s?|score|percent|hours?|minimum|maximum|horas|puntaje|"
+                          r"calificaci[oó]n)\b", re.IGNORECASE)
+_WH = re.compile(r"\b(what|whats|wat|wats|which|how|qu[eé]|cu[aá]l(es)?)\b", re.IGNORECASE)
 _MEMBERSHIP = re.compile(r"\b(particip\w*|take part|opt(ed|ing)?[- ]in|included|on the list|in (the|this)( [\w-]+){0,3} program|part of|"
                          r"signed up|forma parte|incluid\w*)\b", re.IGNORECASE)
 _LIST_COUNTIES = re.compile(r"\b(which|what|list( of)?|all( the)?|cu[aá]les|qu[eé])\s+(counties|condados)\b", re.IGNORECASE)
@@ -136,6 +139,8 @@ def answer_type(text: str, counties: list[str]) -> str:
     if counties and (_MEMBERSHIP.search(text) or re.search(r"\b(in|on board|there)\s*[?.!]*$", text, re.IGNORECASE)):
         return "membership"
     for name, pattern in ANSWER_TYPES.items():
+        if name == "number" and not _COUNT_WORDS.search(text) and not (_WH.search(text) or len(text.split()) <= 4):
+            continue  # "Do they reimburse the renewal fee?" asks yes or no, not an amount
         if pattern.search(text):
             return name
     if _DEFINITION.search(text):

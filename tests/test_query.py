@@ -33,6 +33,23 @@ def test_answer_type__definitions_typed_casually():
     assert answer_type("I like the program. When is the deadline?", []) == "date"
 
 
+def test_answer_type__a_fee_named_in_a_yes_no_question_is_not_an_amount_question():
+    assert answer_type("Does the county pay for the training?", []) == "general"
+    assert answer_type("¿Me reembolsan el renewal fee?", []) == "general"
+    assert answer_type("whats the fee for renewal", []) == "number"
+    assert answer_type("exam fee?", []) == "number"
+    assert answer_type("¿Cuánto cuesta el examen?", []) == "number"
+
+
+def test_a_weekly_schedule_answers_a_when_question():
+    from assistant.evidence import DATE
+
+    assert DATE.search("Family Circle: 1st and 3rd Mondays, 6:00-7:30 p.m., Oroville")
+    assert DATE.search("Office hours end at 5 pm")
+    assert DATE.search("Open Saturdays only")
+    assert not DATE.search("The 80-hour training")
+
+
 def test_names_a_follow_up_can_point_at():
     assert names_in("Lucero Robles, LCSW leads the program.") == ["Lucero Robles", "LCSW"]
     assert names_in("The statewide Working Well Together (WWT) collaborative") == ["Working Well Together", "WWT"]
