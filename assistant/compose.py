@@ -2,7 +2,8 @@
 
 No sentence here states a fact of its own. Answer sentences are quotes of evidence units
 (records get their section as a label); leads and referrals are fixed templates filled with
-a county name, a document title or a contact that sits in the cited quote.
+a value, an acronym's expansion or a contact that sits in the cited quote. County participation
+answers are in assistant/participation.py.
 """
 
 import re
@@ -11,18 +12,17 @@ from dataclasses import dataclass, field
 from assistant.contract import Citation
 from assistant.evidence import EMAIL, NUMBER, PHONE, Unit
 from assistant.messages import msg
-from assistant.query import COUNTIES, Query, asks_for_money
+from assistant.query import Query, asks_for_money
 from assistant.referral import Contact
-from ingest.profile import Participation, Referral
+from ingest.profile import Referral
 from ingest.chunking import Chunk
-from ingest.cleaning import RECORD_SEP
-from ingest.store import IndexVersion, per_index
 
 MAX_WORDS = 150
 MAX_UNITS = 3
 RUNNER_UP_SHARE = 0.5  # a runner-up joins the lead when its score is at least this share of the lead's
 RUNNER_UP_COVERAGE = 0.25  # … and it shares this much of the question's terms
 TYPED_COVERAGE = 0.3  # a unit holding the asked-for value leads when it shares this much of the question
+PART_SHARE = 0.6  # a part of a several-part question adds its best unit when it scores this share of the lead's
 TIME_SENSITIVE = re.compile(r"\b(currently|until|deadline|must be submitted|available beginning|upcoming|will be|"
                             r"slated|impending|paused|unavailable|no longer|new(ly)? (released|available)|at this time)\b",
                             re.IGNORECASE)
@@ -93,26 +93,48 @@ class Selection:
     units: list[Unit]  # what is quoted: the lead with the neighbours that complete it, in document order, then runners-up
 
 
-def select_units(units: list[Unit], query: Query, type_re: re.Pattern | None) -> Selection | None:
-    """Best unit first (the one holding the asked-for email/date/number when there is one) with the neighbours that
-    complete it, then close runners-up from elsewhere."""
+def _typed_first(units: list[Unit], type_re: re.Pattern | None) -> list[Unit]:
+    """Best first, except that the best unit holding the asked-for email/date/number leads when there is one."""
     ranked = sorted(units, key=lambda u: u.score, reverse=True)
-    if not ranked:
-        return None
     if type_re is not None:
         typed = [u for u in ranked if type_re.search(u.text) and u.coverage >= TYPED_COVERAGE]
         if typed:
             ranked.remove(typed[0])
             ranked.insert(0, typed[0])
+    return ranked
+
+
+def select_units(units: list[Unit], type_re: re.Pattern | None,
+                 parts: list[tuple[list[Unit], re.Pattern | None]] = ()) -> Selection | None:
+    """Best unit with the neighbours that complete it; then, for a question of several parts ("how many …, and
+    when …?"), each part's own best unit (`parts`: each part's ranked units and asked-for value); then close
+    runners-up from elsewhere."""
+    ranked = _typed_first(units, type_re)
+    if not ranked:
+        return None
     lead = ranked[0]
     chosen = completed(lead, units)
     words = sum(len(unit_sentence(u).split()) for u in chosen)
+
+    def fresh(u: Unit) -> bool:
+        return not any(_similar(u, c) or u.text in c.text or c.text in u.text for c in chosen)
+
+    for part_units, part_type in parts:
+        part_ranked = _typed_first(part_units, part_type)
+        best = part_ranked[0] if part_ranked else None
+        if best is None or best.score < PART_SHARE * lead.score or not fresh(best):
+            continue
+        group = [u for u in completed(best, part_units) if fresh(u)]
+        n_words = sum(len(unit_sentence(u).split()) for u in group)
+        if words + n_words <= MAX_WORDS - 25:
+            chosen += group
+            words += n_words
     for u in ranked[1:]:
         if len(chosen) >= MAX_UNITS or u.score < RUNNER_UP_SHARE * lead.score or u.coverage < RUNNER_UP_COVERAGE:
             continue
         if type_re is not None and not type_re.search(u.text):
             continue
-        if any(_similar(u, c) or u.text in c.text or c.text in u.text for c in chosen):
+        if not fresh(u):
             continue
         n_words = len(unit_sentence(u).split())
         if words + n_words > MAX_WORDS - 25:
@@ -305,92 +327,3 @@ def referral_sentence(language: str, referral: Referral | None, contact: Contact
         return referral.sentence_plain(language)
     n = cites.add(contact.chunk, contact.start, contact.end)
     return with_marker(referral.sentence(language).format(contact=contact.value), n)
-
-
-# Participation: a document may list the taking-part counties in a line, another give a table with a record per
-# county; the profile's participation words say which lists and tables are about taking part. They may disagree.
-
-@dataclass
-class CountySource:
-    chunk: Chunk
-    line: str
-    start: int  # offset of the line in the cleaned document
-    kind: str  # "list" (comma-separated names) or "table" (one record per county)
-
-
-def _about_participation(text: str, participation: Participation) -> bool:
-    lowered = text.lower()
-    return any(re.search(rf"\b{re.escape(w.lower())}", lowered) for w in participation.words)
-
-
-@per_index
-def county_sources(index: IndexVersion) -> list[CountySource]:
-    sources: list[CountySource] = []
-    participation = index.profile.participation
-    for c in index.chunks:
-        if not _about_participation((c.section or "") + " " + c.text[:200], participation):
-            continue
-        pos = 0
-        for line in c.text.split("\n"):
-            start = c.start + pos
-            pos += len(line) + 1
-            names = sum(1 for name in COUNTIES if re.search(rf"\b{re.escape(name)}\b", line))
-            if names >= 8 and "," in line and RECORD_SEP not in line:
-                sources.append(CountySource(c, line, start, "list"))
-        if sum(1 for line in c.text.split("\n") if RECORD_SEP in line and line.split(RECORD_SEP)[0].strip() in COUNTIES) >= 3:
-            sources.append(CountySource(c, c.text, c.start, "table"))
-    return sources
-
-
-def compose_membership(query: Query, county: str, sources: list[CountySource], participation: Participation,
-                       cites: Citations) -> str | None:
-    lists = [s for s in sources if s.kind == "list"]
-    tables = [s for s in sources if s.kind == "table"]
-    if not lists and not tables:
-        return None
-    parts: list[str] = []
-    verdicts: list[str] = []
-    for s in lists:
-        m = re.search(rf"(?<![A-Za-z]){re.escape(county)}(?![A-Za-z])", s.line)
-        n = cites.add(s.chunk, s.start, s.start + len(s.line))
-        key = "listed_yes" if m else "listed_no"
-        verdicts.append("yes" if m else "no")
-        parts.append(msg(query.language, key, county=county, source=source_name(s.chunk), n=n))
-    table_rows = []
-    for s in tables:
-        pos = 0
-        for line in s.chunk.text.split("\n"):
-            if line.split(RECORD_SEP)[0].strip() == county or line.split(RECORD_SEP)[0].strip().split("/")[0] == county or \
-                    county in line.split(RECORD_SEP)[0].strip().split("/"):
-                table_rows.append((s.chunk, s.chunk.start + pos, line))
-            pos += len(line) + 1
-    for chunk, start, line in table_rows[:1]:
-        n = cites.add(chunk, start, start + len(line))
-        parts.append(msg(query.language, "table_row", county=county, source=source_name(chunk), record=line.split(RECORD_SEP, 1)[1], n=n))
-        negative = any(w.lower() in line.lower() for w in participation.negative)
-        verdicts.append("no" if negative else "yes")
-    if tables and not table_rows:
-        first = tables[0]
-        header = first.chunk.text.split("\n")[0]
-        n = cites.add(first.chunk, first.chunk.start, first.chunk.start + len(header))
-        parts.append(msg(query.language, "table_absent", county=county, source=source_name(first.chunk), n=n))
-        verdicts.append("no")
-    if len(set(verdicts)) > 1:
-        parts.append(msg(query.language, "conflict"))
-    return " ".join(parts)
-
-
-def compose_county_list(query: Query, sources: list[CountySource], cites: Citations) -> str | None:
-    lists = [s for s in sources if s.kind == "list"]
-    tables = [s for s in sources if s.kind == "table"]
-    if not lists and not tables:
-        return None
-    parts: list[str] = []
-    for s in lists:
-        n = cites.add(s.chunk, s.start, s.start + len(s.line))
-        parts.append(msg(query.language, "county_list", source=source_name(s.chunk), names=s.line.rstrip("."), n=n))
-    for s in tables[:1]:
-        lines = s.chunk.text.split("\n")[:3]
-        n = cites.add(s.chunk, s.chunk.start, s.chunk.start + len("\n".join(lines)))
-        parts.append(msg(query.language, "county_table_note", source=source_name(s.chunk), n=n))
-    return " ".join(parts)

@@ -10,8 +10,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from assistant.compose import (Citations, compose_abstention, compose_answer, compose_county_list, compose_membership,
-                               conflicting_numbers, county_sources, referral_sentence, select_units)
+from assistant.compose import (Citations, compose_abstention, compose_answer, conflicting_numbers, referral_sentence,
+                               select_units)
+from assistant.participation import compose_county_list, compose_membership, county_sources
 from assistant.boundaries import MESSAGES as BOUNDARY_MESSAGES
 from assistant.boundaries import check_boundaries
 from assistant.contract import Answer
@@ -24,8 +25,8 @@ from assistant.llm import from_settings as llm_from_settings
 from assistant.language import to_english_query
 from assistant.messages import msg, scope_reply
 from assistant.novelty import novelty
-from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, definition_term, names_in, number_pattern,
-                             refers_back, spelling_fixes)
+from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_type, definition_term, names_in,
+                             number_pattern, question_parts, refers_back, spelling_fixes)
 from assistant.policy import AbstentionPolicy, Decision, Evidence
 from assistant.ranking import Question, rank_evidence
 from assistant.referral import find_contact
@@ -188,6 +189,17 @@ class Assistant:
         return replace(query, text=f"{query.text} {carried}", focus=f"{query.focus} {carried}",
                        meaning=f"{query.meaning} {carried}")
 
+    def _part_units(self, part: str, lang: str, hits: list[ScoredChunk], index: IndexVersion, idf: dict[str, float],
+                    fixes: dict[str, str]) -> tuple[list[Unit], re.Pattern | None]:
+        """One question of a several-part message, ranked on its own over the same retrieved chunks."""
+        english = to_english_query(part) if lang == "es" else part
+        kind = answer_type(part, [])
+        wanted = number_pattern(english) if kind == "number" else {"email": EMAIL, "phone": PHONE, "date": DATE}.get(kind)
+        tokens = tokenize(" ".join(fixes.get(w, w) for w in re.findall(r"\S+", english)))
+        question = Question(tokens=tokens, boost=set(), wanted=wanted, anchors=anchors(english, index.profile.anchors),
+                            vector=self.embedder.embed_query(dense_text(self.embedder, english, part)))
+        return rank_evidence(hits, index, question, idf, self.fitted), wanted
+
     def _boundary_answer(self, query: Query, index: IndexVersion, kind: str, trace: Trace) -> Answer:
         """Medical, legal or personal-record questions: a kind boundary, then who can help."""
         lang = query.language
@@ -261,7 +273,8 @@ class Assistant:
         best = ranked[0] if ranked else None
         in_domain = in_scope(index, scoring_text) or in_scope(index, query.original)
         referral = index.profile.route(f"{query.original} {query.text}")
-        selection = select_units(ranked, query, type_re)
+        parts = [self._part_units(part, lang, hits, index, idf, fixes) for part in question_parts(query.cleaned)]
+        selection = select_units(ranked, type_re, parts)
         trace.chosen = selection.units if selection else []
         lead = selection.lead if selection else None
         decision = self.policy.decide(lead, Evidence(
@@ -271,8 +284,8 @@ class Assistant:
             novelty=novelty(scoring_text, idf), cross_language=bool(lead and lead.chunk.language != lang)))
         trace.policy = decision
         answered = decision.answer
-        if not answered and not in_domain:
-            trace.decision = f"scope: no program terms and no strong passage; {decision.describe()}"
+        if not answered and not in_domain and not (best is not None and best.coverage >= NEAR_COVERAGE):
+            trace.decision = f"scope: no program terms and no passage near the question; {decision.describe()}"
             trace.timings_ms["compose"] = _ms(t)
             return Answer(status="abstained", language=lang, answer=scope_reply(lang, index.profile))
         if answered:

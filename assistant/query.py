@@ -132,6 +132,20 @@ def without_fillers(text: str) -> str:
     return _FILLERS.sub("", text).strip()
 
 
+_PART_BREAK = re.compile(r"\?\s+(?=\S)|[,;]\s+(?=(?:how|what|which|when|where|who|why)\b)|"
+                         r"[,;]?\s+(?:and|also|plus|n|y|e)\s+(?=(?:how|what|which|when|where|who|why|do|does|did|is|are|"
+                         r"can|will|should|cu[aá]nt\w*|cu[aá]l\w*|qu[eé]|cu[aá]ndo|d[oó]nde|qui[eé]n\w*|c[oó]mo|por qu[eé])\b)",
+                         re.IGNORECASE)
+
+
+def question_parts(message: str) -> list[str]:
+    """The questions inside one message ("How many awards are there, and when is the deadline?"), each of at
+    least three words; [] when it asks one thing."""
+    parts = [p.strip(" ,;?¿") for p in _PART_BREAK.split(message)]
+    parts = [p for p in parts if len(p.split()) >= 3]
+    return parts if len(parts) > 1 else []
+
+
 def answer_type(text: str, counties: list[str]) -> str:
     text = without_fillers(text)
     if _LIST_COUNTIES.search(text):

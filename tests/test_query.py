@@ -1,5 +1,5 @@
 from assistant.language import detect_language, to_english_query
-from assistant.query import (analyze, anchors, answer_type, definition_term, find_counties, names_in, number_pattern, refers_back,
+from assistant.query import (analyze, anchors, answer_type, definition_term, find_counties, question_parts, names_in, number_pattern, refers_back,
                              strip_injection)
 
 
@@ -48,6 +48,16 @@ def test_a_weekly_schedule_answers_a_when_question():
     assert DATE.search("Office hours end at 5 pm")
     assert DATE.search("Open Saturdays only")
     assert not DATE.search("The 80-hour training")
+
+
+def test_a_message_of_several_questions_is_split_into_them():
+    assert question_parts("How many members does the committee have, how many need lived experience, and who chairs it?") \
+        == ["How many members does the committee have", "how many need lived experience", "who chairs it"]
+    assert question_parts("bonus in LA how much n when do u get it") == ["bonus in LA how much", "when do u get it"]
+    assert question_parts("¿Cuánto dinero me da el condado? ¿Tengo que pagar impuestos por eso?") == \
+        ["Cuánto dinero me da el condado", "Tengo que pagar impuestos por eso"]
+    assert question_parts("Is Kern County participating?") == []
+    assert question_parts("What are the dates and times of the sessions?") == []  # one question naming two things
 
 
 def test_names_a_follow_up_can_point_at():
