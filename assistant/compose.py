@@ -22,7 +22,7 @@ MAX_UNITS = 3
 RUNNER_UP_SHARE = 0.5  # a runner-up joins the lead when its score is at least this share of the lead's
 RUNNER_UP_COVERAGE = 0.25  # … and it shares this much of the question's terms
 TYPED_COVERAGE = 0.3  # a unit holding the asked-for value leads when it shares this much of the question
-PART_SHARE = 0.6  # a part of a several-part question adds its best unit when it scores this share of the lead's
+PART_FLOOR = 0.2  # a part of a several-part question adds its best unit when that unit scores at least this
 TIME_SENSITIVE = re.compile(r"\b(currently|until|deadline|must be submitted|available beginning|upcoming|will be|"
                             r"slated|impending|paused|unavailable|no longer|new(ly)? (released|available)|at this time)\b",
                             re.IGNORECASE)
@@ -114,6 +114,7 @@ def select_units(units: list[Unit], type_re: re.Pattern | None,
         return None
     lead = ranked[0]
     chosen = completed(lead, units)
+    whole = len(chosen)  # units answering the whole question (the parts' units do not count against MAX_UNITS)
     words = sum(len(unit_sentence(u).split()) for u in chosen)
 
     def fresh(u: Unit) -> bool:
@@ -122,7 +123,7 @@ def select_units(units: list[Unit], type_re: re.Pattern | None,
     for part_units, part_type in parts:
         part_ranked = _typed_first(part_units, part_type)
         best = part_ranked[0] if part_ranked else None
-        if best is None or best.score < PART_SHARE * lead.score or not fresh(best):
+        if best is None or best.score < PART_FLOOR or not fresh(best):  # weak, or that part is answered already
             continue
         group = [u for u in completed(best, part_units) if fresh(u)]
         n_words = sum(len(unit_sentence(u).split()) for u in group)
@@ -130,7 +131,7 @@ def select_units(units: list[Unit], type_re: re.Pattern | None,
             chosen += group
             words += n_words
     for u in ranked[1:]:
-        if len(chosen) >= MAX_UNITS or u.score < RUNNER_UP_SHARE * lead.score or u.coverage < RUNNER_UP_COVERAGE:
+        if whole >= MAX_UNITS or u.score < RUNNER_UP_SHARE * lead.score or u.coverage < RUNNER_UP_COVERAGE:
             continue
         if type_re is not None and not type_re.search(u.text):
             continue
@@ -140,6 +141,7 @@ def select_units(units: list[Unit], type_re: re.Pattern | None,
         if words + n_words > MAX_WORDS - 25:
             continue
         chosen.append(u)
+        whole += 1
         words += n_words
     return Selection(lead, chosen)
 

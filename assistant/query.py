@@ -141,9 +141,21 @@ _PART_BREAK = re.compile(r"\?\s+(?=\S)|[,;]\s+(?=(?:how|what|which|when|where|wh
 def question_parts(message: str) -> list[str]:
     """The questions inside one message ("How many awards are there, and when is the deadline?"), each of at
     least three words; [] when it asks one thing."""
-    parts = [p.strip(" ,;?¿") for p in _PART_BREAK.split(message)]
+    parts: list[str] = []
+    context = ""
+    for piece in (p.strip(" ,;?¿") for p in _PART_BREAK.split(message)):
+        if not _ASKS.search(piece):  # "As a peer supervisor, what form …": a preamble belongs to the question after it
+            context = f"{context} {piece}".strip()
+            continue
+        parts.append(f"{context}, {piece}" if context else piece)
+        context = ""
     parts = [p for p in parts if len(p.split()) >= 3]
     return parts if len(parts) > 1 else []
+
+
+_ASKS = re.compile(r"\b(how|what|whats|wat|which|when|where|who|whom|why|cu[aá]nt\w*|cu[aá]l\w*|qu[eé]|cu[aá]ndo|d[oó]nde|"
+                   r"qui[eé]n\w*|c[oó]mo|por qu[eé])\b|(?:^|[.!?]\s+)\W*(do|does|did|is|are|was|were|can|could|will|would|should|has|"
+                   r"have|am|puedo|hay|tengo|me|se)\b", re.IGNORECASE)
 
 
 def answer_type(text: str, counties: list[str]) -> str:

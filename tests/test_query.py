@@ -56,6 +56,8 @@ def test_a_message_of_several_questions_is_split_into_them():
     assert question_parts("bonus in LA how much n when do u get it") == ["bonus in LA how much", "when do u get it"]
     assert question_parts("¿Cuánto dinero me da el condado? ¿Tengo que pagar impuestos por eso?") == \
         ["Cuánto dinero me da el condado", "Tengo que pagar impuestos por eso"]
+    assert question_parts("As a supervisor, what form do I use, and how long are logs kept?") == \
+        ["As a supervisor, what form do I use", "how long are logs kept"]  # a preamble joins the question after it
     assert question_parts("Is Kern County participating?") == []
     assert question_parts("What are the dates and times of the sessions?") == []  # one question naming two things
 
