@@ -150,6 +150,9 @@ def select_units(units: list[Unit], type_re: re.Pattern | None,
 LEANS_BACK = re.compile(r"^(?:as a result|this|these|that|those|such|it|they|its|their|however|therefore|thus|hence|"
                         r"in addition|additionally|also|otherwise|instead|por lo tanto|sin embargo|además|esto|estos|"
                         r"estas|esta|este|ello|así)\b", re.IGNORECASE)
+# A field of a record under its name: "Purpose: To provide …", "Effective date: May 1, 2025".
+FIELD = re.compile(r"^[A-Z][A-Za-z]+(?: [A-Za-z]+){0,2}:\s+\S")
+TITLE_WORDS = 20  # a line this short, not itself a field, may be the name of the record whose fields follow
 NEIGHBOUR_WORDS = 70  # the lead and the neighbours that complete it stay this short
 NEIGHBOUR_SHARE = 0.3  # a neighbour that merely continues joins when its score is this share of the lead's
 
@@ -157,6 +160,10 @@ NEIGHBOUR_SHARE = 0.3  # a neighbour that merely continues joins when its score 
 def _unfinished(unit: Unit) -> bool:
     text = unit.text.rstrip()
     return text.endswith(":") or not text.endswith((".", "!", "?", ")", '"', "”"))
+
+
+def _record_name(unit: Unit) -> bool:
+    return len(unit.text.split()) <= TITLE_WORDS and not FIELD.match(unit.text)
 
 
 def _continues(before: Unit, after: Unit, lead: Unit) -> bool:
@@ -167,6 +174,8 @@ def _continues(before: Unit, after: Unit, lead: Unit) -> bool:
     if _unfinished(before) and (after.text[:1].islower() or before.text.rstrip().endswith(":")):
         return True
     if LEANS_BACK.match(after.text) or (_fragment(before) and _fragment(after)):  # a name, then its title line
+        return True
+    if before is lead and _record_name(before) and FIELD.match(after.text):  # a record's name, then its field
         return True
     return before.kind == after.kind == "item" and after.score >= NEIGHBOUR_SHARE * lead.score
 
@@ -186,6 +195,9 @@ def completed(lead: Unit, units: list[Unit]) -> list[Unit]:
 
     while first > 0 and LEANS_BACK.match(same[first].text) and fits(same[first - 1]) and first > i - 2:
         first -= 1
+        words += len(unit_sentence(same[first]).split())
+    if first == i and i > 0 and FIELD.match(lead.text) and _record_name(same[i - 1]) and fits(same[i - 1]):
+        first -= 1  # a field quoted with the name of its record ("BHIN No: 22-026, May 6, 2022." before "Purpose: …")
         words += len(unit_sentence(same[first]).split())
     while last + 1 < len(same) and last < i + 3 and _continues(same[last], same[last + 1], lead) and fits(same[last + 1]):
         last += 1

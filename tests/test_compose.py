@@ -124,3 +124,11 @@ def test_each_part_of_a_several_part_question_brings_its_own_best_unit():
     assert [u.text for u in selection.units] == [units[0].text, units[2].text]
     weak = [u for u in units if u.text.startswith("The office")]  # below PART_FLOOR for its part
     assert [u.text for u in select_units(units, None, parts=[(weak, None)]).units] == [units[0].text]
+
+
+def test_a_record_field_is_quoted_with_the_record_name_and_the_name_with_its_field():
+    text = "Information Notice (IN) No: 22-026, May 6, 2022.\nPurpose: To explain the opt-in letter.\nContact: the state office."
+    units = _scored(text, [0.1, 0.9, 0.05])
+    assert [u.text for u in select_units(units, None).units] == [units[0].text, units[1].text]
+    named = _scored(text, [0.9, 0.1, 0.05])
+    assert [u.text for u in select_units(named, None).units] == [named[0].text, named[1].text]
