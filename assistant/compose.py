@@ -123,7 +123,9 @@ def select_units(units: list[Unit], type_re: re.Pattern | None,
     for part_units, part_type in parts:
         part_ranked = _typed_first(part_units, part_type)
         best = part_ranked[0] if part_ranked else None
-        if best is None or best.score < PART_FLOOR or not fresh(best):  # weak, or that part is answered already
+        typed = best is not None and part_type is not None and part_type.search(best.text) is not None \
+            and best.coverage >= TYPED_COVERAGE  # it holds what the part asks for: no floor
+        if best is None or (best.score < PART_FLOOR and not typed) or not fresh(best):  # weak, or answered already
             continue
         group = [u for u in completed(best, part_units) if fresh(u)]
         n_words = sum(len(unit_sentence(u).split()) for u in group)

@@ -25,8 +25,8 @@ from assistant.llm import from_settings as llm_from_settings
 from assistant.language import to_english_query
 from assistant.messages import msg, scope_reply
 from assistant.novelty import novelty
-from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_type, definition_term, names_in,
-                             number_pattern, question_parts, refers_back, spelling_fixes)
+from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_type, definition_term, enumeration_of,
+                             listed_things, names_in, number_pattern, question_parts, refers_back, spelling_fixes)
 from assistant.policy import AbstentionPolicy, Decision, Evidence
 from assistant.ranking import Question, rank_evidence
 from assistant.referral import find_contact
@@ -274,6 +274,9 @@ class Assistant:
         in_domain = in_scope(index, scoring_text) or in_scope(index, query.original)
         referral = index.profile.route(f"{query.original} {query.text}")
         parts = [self._part_units(part, lang, hits, index, idf, fixes) for part in question_parts(query.cleaned)]
+        things = listed_things(query.original if lang == "en" else query.text)
+        if things:  # a list question: the unit that enumerates the asked-for things answers it too
+            parts.append((ranked, enumeration_of(things)))
         selection = select_units(ranked, type_re, parts)
         trace.chosen = selection.units if selection else []
         lead = selection.lead if selection else None

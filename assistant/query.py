@@ -138,6 +138,26 @@ _PART_BREAK = re.compile(r"\?\s+(?=\S)|[,;]\s+(?=(?:how|what|which|when|where|wh
                          re.IGNORECASE)
 
 
+_LIST_ASKED = re.compile(r"\b(?:what|which)\s+(?:are|were)\s+(?:the\s+|some\s+)?(?:[\w-]+\s+){0,3}?([a-z][\w-]*s)\b|"
+                         r"\b(?:what|which|list(?: of)?|all(?: the)?)\s+(?:[\w-]+\s+){0,2}?([a-z][\w-]*s)\s+"
+                         r"(?:do|does|did|are|is|can|will)\b",
+                         re.IGNORECASE)
+
+
+def listed_things(question: str) -> str | None:
+    """What a list question asks for: 'projects' in 'What are the projects DHCS is using …?'."""
+    m = _LIST_ASKED.search(without_fillers(question))
+    noun = (m.group(1) or m.group(2)).lower() if m else None
+    return noun if noun and noun not in ("counties", "questions", "is", "this", "its") else None
+
+
+def enumeration_of(noun: str) -> re.Pattern:
+    """A passage that enumerates the things: 'four projects: A, B, C' or 'the projects … A, B and C'."""
+    stem = re.escape(noun[:-1] if len(noun) > 4 else noun)
+    return re.compile(rf"\b{stem}\w*\b[^.:]{{0,60}}:\s*\S|"
+                      rf"\b{stem}\w*\b[^.]{{0,40}}\b(?:include|includes|including|such as|are|were)\b[^.]*,", re.IGNORECASE)
+
+
 def question_parts(message: str) -> list[str]:
     """The questions inside one message ("How many awards are there, and when is the deadline?"), each of at
     least three words; [] when it asks one thing."""

@@ -1,5 +1,6 @@
 from assistant.language import detect_language, to_english_query
-from assistant.query import (analyze, anchors, answer_type, definition_term, find_counties, question_parts, names_in, number_pattern, refers_back,
+from assistant.query import (analyze, anchors, answer_type, definition_term, enumeration_of, find_counties,
+                             listed_things, question_parts, names_in, number_pattern, refers_back,
                              strip_injection)
 
 
@@ -60,6 +61,16 @@ def test_a_message_of_several_questions_is_split_into_them():
         ["As a supervisor, what form do I use", "how long are logs kept"]  # a preamble joins the question after it
     assert question_parts("Is Kern County participating?") == []
     assert question_parts("What are the dates and times of the sessions?") == []  # one question naming two things
+
+
+def test_a_list_question_names_the_things_it_lists_and_their_enumeration_is_recognised():
+    assert listed_things("What are the projects DHCS is using to grow the workforce?") == "projects"
+    assert listed_things("What workforce projects is DHCS running?") == "projects"
+    assert listed_things("what is PWI") is None and listed_things("Which counties participate?") is None
+    projects = enumeration_of("projects")
+    assert projects.search("Growth is progressing through four projects: PWI, EPOC and MIP.")
+    assert projects.search("The projects include PWI, EPOC, and MIP.")
+    assert not projects.search("Through these projects, DHCS aims to reach geography, race, ethnicity and language.")
 
 
 def test_names_a_follow_up_can_point_at():
