@@ -319,7 +319,7 @@ def _wrapped_runs(units: list[Unit]) -> list[list[Unit]]:
         prev = runs[-1][-1] if runs else None
         if prev is not None and prev.chunk.id == u.chunk.id and u.start >= prev.end and _unfinished(prev) \
                 and not prev.text.rstrip().endswith(":") and u.text[:1].islower() \
-                and not prev.chunk.text[prev.end - prev.chunk.start:u.start - prev.chunk.start].strip():
+                and not prev.chunk.text[prev.end - prev.chunk.start:u.start - prev.chunk.start].strip(" \n—–-;,"):
             runs[-1].append(u)
         else:
             runs.append([u])

@@ -87,6 +87,9 @@ def test_a_sentence_cut_by_a_line_wrap_is_quoted_as_one_passage():
     cites = Citations()
     text = compose_answer(_query("other", "en"), select_units(units, None), cites)
     assert text == "This was done to keep one process across the state one that does not require two exams [1]."
+    dashed, dashed_cites = _scored("One process across the state —\none that does not require two exams.", [0.9, 0.1]), Citations()
+    assert compose_answer(_query("other", "en"), select_units(dashed, None), dashed_cites).endswith("two exams [1].")
+    assert len(dashed_cites.items) == 1  # a dash between the lines: still one passage
     assert len(cites.items) == 1 and cites.items[0].quote == units[0].chunk.text
 
 
