@@ -158,6 +158,9 @@ def enumeration_of(noun: str) -> re.Pattern:
                       rf"\b{stem}\w*\b[^.]{{0,40}}\b(?:include|includes|including|such as|are|were)\b[^.]*,", re.IGNORECASE)
 
 
+MAX_PARTS = 4  # each part is embedded and ranked on its own: a long message must not cost one pass per sentence
+
+
 def question_parts(message: str) -> list[str]:
     """The questions inside one message ("How many awards are there, and when is the deadline?"), each of at
     least three words; [] when it asks one thing."""
@@ -170,7 +173,7 @@ def question_parts(message: str) -> list[str]:
         parts.append(f"{context}, {piece}" if context else piece)
         context = ""
     parts = [p for p in parts if len(p.split()) >= 3]
-    return parts if len(parts) > 1 else []
+    return parts[:MAX_PARTS] if len(parts) > 1 else []
 
 
 _ASKS = re.compile(r"\b(how|what|whats|wat|which|when|where|who|whom|why|cu[aá]nt\w*|cu[aá]l\w*|qu[eé]|cu[aá]ndo|d[oó]nde|"

@@ -60,6 +60,7 @@ def test_a_message_of_several_questions_is_split_into_them():
     assert question_parts("As a supervisor, what form do I use, and how long are logs kept?") == \
         ["As a supervisor, what form do I use", "how long are logs kept"]  # a preamble joins the question after it
     assert question_parts("Is Kern County participating?") == []
+    assert len(question_parts(" ".join(f"What is rule number {n}?" for n in range(30)))) == 4  # bounded work
     assert question_parts("What are the dates and times of the sessions?") == []  # one question naming two things
 
 
