@@ -91,6 +91,7 @@ def _similar(a: Unit, b: Unit) -> bool:
 class Selection:
     lead: Unit  # the unit the answer stands on (the policy judges it)
     units: list[Unit]  # what is quoted: the lead with the neighbours that complete it, in document order, then runners-up
+    group: list[Unit] = field(default_factory=list)  # the lead with the neighbours that complete it
 
 
 def _typed_first(units: list[Unit], type_re: re.Pattern | None) -> list[Unit]:
@@ -114,7 +115,7 @@ def select_units(units: list[Unit], type_re: re.Pattern | None,
         return None
     lead = ranked[0]
     chosen = completed(lead, units)
-    whole = len(chosen)  # units answering the whole question (the parts' units do not count against MAX_UNITS)
+    whole = group_size = len(chosen)  # units answering the whole question (parts' units don't count against MAX_UNITS)
     words = sum(len(unit_sentence(u).split()) for u in chosen)
 
     def fresh(u: Unit) -> bool:
@@ -145,7 +146,7 @@ def select_units(units: list[Unit], type_re: re.Pattern | None,
         chosen.append(u)
         whole += 1
         words += n_words
-    return Selection(lead, chosen)
+    return Selection(lead, chosen, chosen[:group_size])
 
 
 # A sentence that leans on its neighbour: "As a result, …", "This was done …", "These may include …".

@@ -282,7 +282,8 @@ class Assistant:
         lead = selection.lead if selection else None
         decision = self.policy.decide(lead, Evidence(
             in_domain=in_domain, wants_type=type_re is not None,
-            type_found=bool(lead and type_re and type_re.search(lead.text)),
+            # the value may sit in a neighbour quoted with the lead ("… by email to X." before "This inbox is …")
+            type_found=bool(selection and type_re and any(type_re.search(u.text) for u in selection.group)),
             focus_found=bool(lead and _mentions_focus(lead, question_tokens, idf)),
             novelty=novelty(scoring_text, idf), cross_language=bool(lead and lead.chunk.language != lang)))
         trace.policy = decision

@@ -19,8 +19,10 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}")
 DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
                   r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|"
-                  r"\b(?:19|20)\d{2}\b|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b",
-                  re.IGNORECASE)
+                  r"\b(?:19|20)\d{2}\b|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b|"
+                  # a time relative to an event answers "when" too: "within 6 months of finishing the training"
+                  r"\b(?:within|after|before|by)\s+(?:\d+|one|two|three|six|twelve)\s+(?:business\s+|calendar\s+)?"
+                  r"(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
 NUMBER = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?")
 
 

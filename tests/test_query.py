@@ -48,6 +48,8 @@ def test_a_weekly_schedule_answers_a_when_question():
     assert DATE.search("Family Circle: 1st and 3rd Mondays, 6:00-7:30 p.m., Oroville")
     assert DATE.search("Office hours end at 5 pm")
     assert DATE.search("Open Saturdays only")
+    assert DATE.search("Take the exam within 6 months of finishing the training")
+    assert DATE.search("We reply within 5 business days")
     assert not DATE.search("The 80-hour training")
 
 
