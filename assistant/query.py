@@ -39,7 +39,9 @@ ANSWER_TYPES = {
                         r"|a qui[eé]n (escribo|contacto|pregunto)|inbox)\b", re.IGNORECASE),
     "phone": re.compile(r"\b(phone|call|dial[- ]?in|tel[eé]fono|llamar|number to call)\b", re.IGNORECASE),
     # "when" asks for a date at the start of a clause or before a verb ("when is it due"), not in "how do I … when I …".
-    "date": re.compile(r"\b(what date|which date|deadline|due|by what|what time|start(ed)? date|cu[aá]ndo|fecha|plazo)\b|"
+    # "cuándo" asks when; an unaccented "cuando" asks only after "¿" or "y" ("Cuando apruebe el examen, …" means "once")
+    "date": re.compile(r"\b(what date|which date|deadline|due|by what|what time|start(ed)? date|cuándo|fecha|plazo)\b|"
+                       r"(¿\s*|\by\s+)cuando\b|"
                        r"(^|[^\w\s']\s*|\b(and|so|but|then|ok|okay)\s+)when\b|"
                        r"\bwhen\s+(is|are|was|were|do|does|did|will|can|could|should|would|has|have|had)\b", re.IGNORECASE),
     "number": re.compile(r"\b(how (many|much|long)|cu[aá]nt[oa]s?|costs?|fees?|price|pay|score|percent|hours?|minimum|"

@@ -40,6 +40,8 @@ def test_answer_type__a_fee_named_in_a_yes_no_question_is_not_an_amount_question
     assert answer_type("whats the fee for renewal", []) == "number"
     assert answer_type("exam fee?", []) == "number"
     assert answer_type("¿Cuánto cuesta el examen?", []) == "number"
+    assert answer_type("Cuando apruebe el examen, ¿cuánto dinero me dan?", []) == "number"  # "cuando" = once
+    assert answer_type("¿cuando abre la solicitud?", []) == "date"
 
 
 def test_a_weekly_schedule_answers_a_when_question():
