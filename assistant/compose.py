@@ -94,11 +94,16 @@ class Selection:
     group: list[Unit] = field(default_factory=list)  # the lead with the neighbours that complete it
 
 
+def _holds_value(unit: Unit, type_re: re.Pattern | None) -> bool:
+    """The unit holds the asked-for email/date/number and shares enough of the question to be about it."""
+    return type_re is not None and type_re.search(unit.text) is not None and unit.coverage >= TYPED_COVERAGE
+
+
 def _typed_first(units: list[Unit], type_re: re.Pattern | None) -> list[Unit]:
     """Best first, except that the best unit holding the asked-for email/date/number leads when there is one."""
     ranked = sorted(units, key=lambda u: u.score, reverse=True)
     if type_re is not None:
-        typed = [u for u in ranked if type_re.search(u.text) and u.coverage >= TYPED_COVERAGE]
+        typed = [u for u in ranked if _holds_value(u, type_re)]
         if typed:
             ranked.remove(typed[0])
             ranked.insert(0, typed[0])
@@ -124,9 +129,8 @@ def select_units(units: list[Unit], type_re: re.Pattern | None,
     for part_units, part_type in parts:
         part_ranked = _typed_first(part_units, part_type)
         best = part_ranked[0] if part_ranked else None
-        typed = best is not None and part_type is not None and part_type.search(best.text) is not None \
-            and best.coverage >= TYPED_COVERAGE  # it holds what the part asks for: no floor
-        if best is None or (best.score < PART_FLOOR and not typed) or not fresh(best):  # weak, or answered already
+        # weak (unless it holds what the part asks for), or that part is answered already
+        if best is None or (best.score < PART_FLOOR and not _holds_value(best, part_type)) or not fresh(best):
             continue
         group = [u for u in completed(best, part_units) if fresh(u)]
         n_words = sum(len(unit_sentence(u).split()) for u in group)

@@ -193,8 +193,7 @@ class Assistant:
                     fixes: dict[str, str]) -> tuple[list[Unit], re.Pattern | None]:
         """One question of a several-part message, ranked on its own over the same retrieved chunks."""
         english = to_english_query(part) if lang == "es" else part
-        kind = answer_type(part, [])
-        wanted = number_pattern(english) if kind == "number" else {"email": EMAIL, "phone": PHONE, "date": DATE}.get(kind)
+        wanted = wanted_value(answer_type(part, []), english)
         tokens = tokenize(" ".join(fixes.get(w, w) for w in re.findall(r"\S+", english)))
         question = Question(tokens=tokens, boost=set(), wanted=wanted, anchors=anchors(english, index.profile.anchors),
                             vector=self.embedder.embed_query(dense_text(self.embedder, english, part)))
@@ -261,9 +260,7 @@ class Assistant:
                 return Answer(status="answered", answer=text, citations=cites.items, language=lang)
 
         focus_tokens = set(tokenize(" ".join(fixes.get(w, w) for w in re.findall(r"\S+", query.focus)))) if query.follow_up else set()
-        type_re = {"email": EMAIL, "phone": PHONE, "date": DATE}.get(query.answer_type)
-        if query.answer_type == "number":
-            type_re = number_pattern(query.original if lang == "en" else query.text)
+        type_re = wanted_value(query.answer_type, query.original if lang == "en" else query.text)
         question_tokens = tokenize(scoring_text)
         question = Question(tokens=question_tokens, boost=focus_tokens, definition=definition, wanted=type_re,
                             vector=self.embedder.embed_query(dense_text(self.embedder, retrieval_text, query.meaning)),
@@ -388,3 +385,8 @@ def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 2)
 
 
+def wanted_value(kind: str, question: str) -> re.Pattern | None:
+    """The shape of the value a question of this kind asks for (`question` in the corpus's English for numbers)."""
+    if kind == "number":
+        return number_pattern(question)
+    return {"email": EMAIL, "phone": PHONE, "date": DATE}.get(kind)

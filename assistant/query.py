@@ -140,8 +140,8 @@ _PART_BREAK = re.compile(r"\?\s+(?=\S)|[,;]\s+(?=(?:how|what|which|when|where|wh
                          re.IGNORECASE)
 
 
-_LIST_ASKED = re.compile(r"\b(?:what|which)\s+(?:are|were)\s+(?:the\s+|some\s+)?(?:[\w-]+\s+){0,3}?([a-z][\w-]*s)\b|"
-                         r"\b(?:what|which|list(?: of)?|all(?: the)?)\s+(?:[\w-]+\s+){0,2}?([a-z][\w-]*s)\s+"
+_LIST_ASKED = re.compile(r"\b(?:what|which)\s+(?:are|were)\s+(?:the\s+|some\s+)?(?:[\w-]+\s+){0,3}?([a-z][\w-]{2,}s)\b|"
+                         r"\b(?:what|which|list(?: of)?|all(?: the)?)\s+(?:[\w-]+\s+){0,2}?([a-z][\w-]{2,}s)\s+"
                          r"(?:do|does|did|are|is|can|will)\b",
                          re.IGNORECASE)
 
@@ -150,7 +150,7 @@ def listed_things(question: str) -> str | None:
     """What a list question asks for: 'projects' in 'What are the projects DHCS is using …?'."""
     m = _LIST_ASKED.search(without_fillers(question))
     noun = (m.group(1) or m.group(2)).lower() if m else None
-    return noun if noun and noun not in ("counties", "questions", "is", "this", "its") else None
+    return noun if noun not in (None, "counties", "questions") else None  # counties have their own answers
 
 
 def enumeration_of(noun: str) -> re.Pattern:

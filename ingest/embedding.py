@@ -130,7 +130,7 @@ class E5Embedder:
 
     The C engine keeps per-model scratch buffers, so one engine serves one call at a time. A single engine
     behind a lock collapses under concurrent requests (measured on 2 cores: 9 ms per query alone, but 44
-    queries/s from 16 threads); a small pool of engines, one per core, serves 107 queries/s with identical
+    queries/s from 16 threads); a small pool of engines, one per core, serves 100 queries/s with identical
     vectors. Engines are loaded as concurrent calls need them.
     """
 

@@ -64,6 +64,26 @@ def test_follow_up__a_pronoun_points_at_a_name_in_the_previous_answer(bot, clean
     assert_grounded(a, cleaned)
 
 
+def test_the_email_veto_looks_at_the_neighbour_quoted_with_the_lead(bot):
+    _, trace = bot.ask_with_trace("Where do I send questions about how SB 803 is being implemented?")
+    # the lead ("This inbox is targeted to …") holds no address; the sentence it leans back on does
+    assert [u.text.split()[0] for u in trace.chosen[:2]] == ["Questions", "This"]
+    assert trace.policy.features["type_missing"] == 0.0
+
+
+def test_a_question_without_program_words_but_a_near_passage_gets_the_documents_reply_not_the_scope_reply(bot):
+    a, trace = bot.ask_with_trace("who started the summer academic enrichment thing")
+    assert a.status == "abstained" and not trace.decision.startswith("scope")
+    assert "don't answer" in a.answer and a.citations
+
+
+def test_definitions_of_an_acronym_are_found_by_their_spelled_out_shape():
+    from assistant.engine import _definition_pattern
+
+    assert _definition_pattern("PWI").search("four projects: Peer Workforce Investment (PWI), EPOC")
+    assert not _definition_pattern("grandparenting").search("the process (grandparenting) is")
+
+
 def test_answered__email_lead_from_the_right_document(bot, cleaned):
     a = bot.ask("Who do I email with questions about SB 803?")
     assert a.status == "answered" and "Peers@dhcs.ca.gov" in a.answer.split("[1]")[0]

@@ -135,3 +135,10 @@ def test_a_record_field_is_quoted_with_the_record_name_and_the_name_with_its_fie
     assert [u.text for u in select_units(units, None).units] == [units[0].text, units[1].text]
     named = _scored(text, [0.9, 0.1, 0.05])
     assert [u.text for u in select_units(named, None).units] == [named[0].text, named[1].text]
+
+
+def test_an_abbreviation_keeps_its_full_stop_before_the_marker():
+    from assistant.compose import with_marker
+
+    assert with_marker("Session #2 runs 1 - 3 p.m.", 2) == "Session #2 runs 1 - 3 p.m. [2]"
+    assert with_marker("The exam is offered in Spanish.", 1) == "The exam is offered in Spanish [1]."
