@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 Status = Literal["answered", "abstained", "crisis"]
 Language = Literal["en", "es"]
 Mode = Literal["extractive", "llm"]
+SafetyLevel = Literal["none", "concern", "crisis", "emergency"]
 
 
 class Citation(BaseModel):
@@ -29,5 +30,7 @@ class Answer(BaseModel):
     language: Language = "en"
     conversation_id: str | None = None
     message_id: str | None = Field(None, description="Id of this answer within its conversation, for POST /v1/feedback")
+    safety: SafetyLevel = Field("none", description="What the crisis check read: emergency (911 first) and crisis "
+                                "(988 first) come with status crisis; concern adds a line about 988 to the answer")
     mode: Mode = Field("extractive", description="extractive: quoted passages; llm: a model's sentences, each verified "
                        "against the passages it cites")

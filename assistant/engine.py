@@ -25,14 +25,14 @@ from assistant.llm import from_settings as llm_from_settings
 from assistant.language import to_english_query
 from assistant.messages import msg, scope_reply
 from assistant.novelty import novelty
-from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_type, definition_term, enumeration_of,
+from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_type, asks, definition_term, enumeration_of,
                              listed_things, names_in, number_pattern, question_parts, refers_back, spelling_fixes)
 from assistant.policy import AbstentionPolicy, Decision, Evidence
 from assistant.ranking import Question, rank_evidence
 from assistant.referral import find_contact
 from assistant.retrieval import HybridRetriever, Retriever, ScoredChunk, dense_text
-from assistant.crisis_replies import CRISIS_REPLY, PROGRAM_FOLLOWS, SUPPORT_NOTE
-from assistant.safety import CrisisDetector
+from assistant.crisis_replies import CONCERN_LINE, KEEP_ASKING, PROGRAM_FOLLOWS, REPLIES
+from assistant.safety import CrisisDetector, crisis_embedding
 from assistant.safety_model import EMBEDDER as CRISIS_EMBEDDER
 from assistant.safety_model import CrisisModel
 from ingest.embedding import Embedder, get_embedder
@@ -88,7 +88,11 @@ class Assistant:
         self._pointer_mtime: float | None = None
         self._lock = threading.Lock()
         self._conversations: ConversationStore | None = None
-        self.detector = CrisisDetector(lambda texts: self.crisis_embedder.embed_documents(list(texts)), CrisisModel.load())
+        crisis_model = CrisisModel.load()
+        if crisis_model is None or crisis_model.embedder != self.crisis_embedder.name:
+            raise PeerhelpError("assistant/data/crisis_model.npz is missing or was trained for another embedder. "
+                                "Fix: run `peerhelp train-safety`.")
+        self.detector = CrisisDetector(crisis_embedding(self.crisis_embedder), crisis_model)
 
     @property
     def conversations(self) -> ConversationStore:
@@ -152,17 +156,18 @@ class Assistant:
             trace.decision = "language: neither English nor Spanish"
             answer = Answer(status="abstained", answer=msg("en", "other_language"), language="en")
         elif safety.crisis:
-            answer = self._crisis_answer(query, index, trace)
-            trace.decision = f"crisis ({safety.reason}); " + trace.decision
+            answer = self._crisis_answer(query, safety.level, index, trace)
+            trace.decision = f"{safety.level} ({safety.reason}); " + trace.decision
         elif boundary is not None:
             answer = self._boundary_answer(query, index, boundary.kind, trace)
         else:
             if query.follow_up and refers_back(query.cleaned):
                 query = trace.query = self._with_antecedents(query, history, index)
             answer = self._answer(query, index, trace, history if use_llm and self.llm else None, on_draft)
-            if safety.helping_others:
-                answer.answer = f"{answer.answer} {SUPPORT_NOTE[query.language]}"
-                trace.decision += "; support note: asks how to help someone else"
+        if safety.level == "concern":  # the answer the question deserves, and one line about 988
+            answer.answer = f"{answer.answer}\n\n{CONCERN_LINE[answer.language]}"
+            trace.decision += f"; concern line ({safety.reason})"
+        answer.safety = safety.level
         answer.conversation_id = conversation_id
         if conversation_id:
             answer.message_id = self.conversations.remember(conversation_id, message, answer.status, answer.language)
@@ -210,19 +215,19 @@ class Assistant:
         trace.decision = f"boundary: {kind} advice is not given"
         return Answer(status="abstained", answer=text, citations=cites.items, language=lang)
 
-    def _crisis_answer(self, query: Query, index: IndexVersion, trace: Trace) -> Answer:
-        """Resources first, always; a program question in the same message is answered after them."""
+    def _crisis_answer(self, query: Query, level: str, index: IndexVersion, trace: Trace) -> Answer:
+        """Resources first, always (911 first in an emergency); then the program question the message also asks,
+        answered or referred, and the reader is told they can keep asking about certification."""
         lang = query.language
-        text = CRISIS_REPLY[lang]
+        text = REPLIES[level][lang]
         citations = []
-        sentences = [query.cleaned[a:b] for a, b in sentence_spans(query.cleaned)]
-        asked = [s for s in sentences if s.rstrip().endswith("?")
-                 and in_scope(index, to_english_query(s) if lang == "es" else s)]
+        sentences = [query.cleaned[a:b].strip() for a, b in sentence_spans(query.cleaned)]
+        asked = [s for s in sentences if asks(s) and in_scope(index, to_english_query(s) if lang == "es" else s)]
         if asked:  # the program question alone, without the words of distress around it
             program = self._answer(analyze(" ".join(asked), [], in_scope=lambda text: in_scope(index, text)), index, trace)
-            if program.status == "answered":
-                text = f"{text}\n\n{PROGRAM_FOLLOWS[lang]} {program.answer}"
-                citations = program.citations
+            text = f"{text}\n\n{PROGRAM_FOLLOWS[lang]} {program.answer}"
+            citations = program.citations
+        text = f"{text}\n\n{KEEP_ASKING[lang]}"
         return Answer(status="crisis", answer=text, citations=citations, language=lang)
 
     def _answer(self, query: Query, index: IndexVersion, trace: Trace, llm_history: list[str] | None = None,

@@ -183,6 +183,11 @@ _ASKS = re.compile(r"\b(how|what|whats|wat|which|when|where|who|whom|why|cu[aá]
                    r"have|am|puedo|hay|tengo|me|se)\b", re.IGNORECASE)
 
 
+def asks(sentence: str) -> bool:
+    """A sentence that asks something, with or without its question mark ("do i have to disclose that")."""
+    return sentence.rstrip().endswith("?") or bool(_ASKS.search(sentence))
+
+
 def answer_type(text: str, counties: list[str]) -> str:
     text = without_fillers(text)
     if _LIST_COUNTIES.search(text):

@@ -1,4 +1,4 @@
-"""The `peerhelp` commands that measure and fit: eval, bench, compare-embedders, fit, train-safety."""
+"""The `peerhelp` commands that measure and fit: eval, eval-crisis, bench, compare-embedders, fit, train-safety."""
 
 import json
 import sys
@@ -156,6 +156,7 @@ def fit_(split: Annotated[str, typer.Option(help="dev: the only split the answer
 def train_safety(index_dir: IndexDir = None) -> None:
     """Rebuild assistant/data/crisis_model.npz from assistant/data/crisis_training.jsonl (deterministic)."""
     enforce_offline()
+    from assistant.safety import crisis_embedding, model_text, normalize
     from assistant.safety_model import EMBEDDER, MODEL_FILE, load_training, train, training_hash
     from ingest.embedding import get_embedder
     from ingest.store import IndexVersion
@@ -165,9 +166,39 @@ def train_safety(index_dir: IndexDir = None) -> None:
         index = IndexVersion.open_current(settings_or_exit(index_dir).index_dir)
     except PeerhelpError as err:
         fail(err)
-    texts, labels = load_training()
+    texts, levels = load_training()
     domain = sorted({u.text for c in index.chunks for u in split_units(c) if len(u.text.split()) >= 4})
     embedder = get_embedder(EMBEDDER)
-    model, stats = train(texts, labels, domain, lambda t: embedder.embed_documents(list(t)), embedder.name)
+    model, stats = train([model_text(t) for t in texts], [normalize(t) for t in texts], levels, domain, normalize,
+                         crisis_embedding(embedder), embedder.name)
     model.save(MODEL_FILE, training_hash())
     typer.echo(f"Wrote {MODEL_FILE}: {json.dumps(stats)}")
+
+
+@app.command("eval-crisis")
+def eval_crisis(files: Annotated[list[Path], typer.Argument(help="JSON-lines message sets (text, level, lang).")]) -> None:
+    """Measure the crisis detector on message sets: recall, false alarms, 911 first, per language.
+
+    Example: peerhelp eval-crisis evals/crisis_sets/*.jsonl
+    """
+    enforce_offline()
+    from assistant.safety import CrisisDetector, crisis_embedding
+    from assistant.safety_model import EMBEDDER, CrisisModel
+    from evals.crisis import load_messages, score
+    from ingest.embedding import get_embedder
+
+    embedder = get_embedder(EMBEDDER)
+    detector = CrisisDetector(crisis_embedding(embedder), CrisisModel.load())
+    try:
+        sets = {path.name: load_messages(path) for path in files}
+    except (OSError, ValueError) as err:
+        fail(err)
+    everything = [m for messages in sets.values() for m in messages]
+    for name, messages in [*sets.items(), ("all sets", everything)]:
+        report = score(detector, messages)
+        for part in [k for k in report if k not in ("misses", "ms_per_message")]:
+            f = report[part]
+            typer.echo(f"{name:32s} {part:4s} n={f['messages']:4d}  recall {f['recall']['hits']}/{f['recall']['of']}"
+                       f"  false alarms {f['false_alarms']['hits']}/{f['false_alarms']['of']}"
+                       f"  911 first {f['emergency_911_first']['hits']}/{f['emergency_911_first']['of']}")
+        typer.echo(f"{name:32s} {report['ms_per_message']} ms per message")

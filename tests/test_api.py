@@ -22,7 +22,7 @@ def test_chat__answer_matches_the_contract_and_citations_open_their_passage(serv
     r = chat(server, "Is Kern County participating?")
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"status", "answer", "citations", "language", "conversation_id", "message_id", "mode"}
+    assert set(body) == {"status", "answer", "citations", "language", "conversation_id", "message_id", "safety", "mode"}
     assert body["status"] == "answered" and body["language"] == "en" and body["conversation_id"] and body["mode"] == "extractive"
     for c in body["citations"]:
         assert {"n", "document", "title", "section", "url", "date", "quote"} <= set(c)

@@ -1,3 +1,4 @@
+from assistant.crisis_replies import CONCERN_LINE
 from assistant.contract import Answer, Citation
 from evals.checks import citation_support, facts_found, invented_facts
 from ingest.profile import read_profile
@@ -38,8 +39,7 @@ def test_referral_template_is_framing_but_its_email_must_be_cited():
     sentence = referral.sentence("en").format(contact="PeerCertification@calmhsa.org").rstrip(".") + " [1]."
     good = _answer(sentence, ["Contact Information:\nPeerCertification@calmhsa.org"])
     assert citation_support(good, PROFILE)["statements"] == 0 and invented_facts(good) == []
-    followed = _answer(sentence + " If someone is in danger right now, they (or you) can call or text 988, or call 911 "
-                       "in an emergency.", ["Contact Information:\nPeerCertification@calmhsa.org"])
+    followed = _answer(f"{sentence}\n\n{CONCERN_LINE['en']}", ["Contact Information:\nPeerCertification@calmhsa.org"])
     assert citation_support(followed, PROFILE)["statements"] == 0 and invented_facts(followed) == []
     forged = _answer(referral.sentence("en").format(contact="help@calmhsa.org").rstrip(".") + " [1].",
                      ["Contact Information:\nPeerCertification@calmhsa.org"])

@@ -106,12 +106,12 @@ def test_every_packaged_model_has_a_ranker_and_answer_policy_fitted_on_dev():
         assert 0.0 < section.threshold < 1.0 and section.ranking.weights and section.answer.weights
 
 
-def test_retrieval_and_crisis_share_one_minilm(seed_index):
-    minilm_bot = Assistant(Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS, embedding_model="all-MiniLM-L6-v2"))
-    assert minilm_bot.crisis_embedder is minilm_bot.embedder
+def test_retrieval_and_crisis_share_one_e5(seed_index):
     e5_bot = Assistant(Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS,
                                 embedding_model="multilingual-e5-small-q4"))
-    assert e5_bot.crisis_embedder.name == "all-MiniLM-L6-v2" != e5_bot.embedder.name
+    assert e5_bot.crisis_embedder is e5_bot.embedder
+    minilm_bot = Assistant(Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS, embedding_model="all-MiniLM-L6-v2"))
+    assert minilm_bot.crisis_embedder.name == "multilingual-e5-small-q4" != minilm_bot.embedder.name
 
 
 def test_compare_embedders_refuses_an_unknown_split(seed_index):

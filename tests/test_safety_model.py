@@ -1,53 +1,72 @@
-"""The learned crisis layer: trained only on its own data, shipped reproducibly, gated against extrapolation."""
+"""The learned crisis model: trained only on its own lines, shipped reproducibly, its decision in one place."""
 
 import glob
 import json
+from collections import Counter
 
 import numpy as np
 import pytest
 
-from assistant.safety import CrisisDetector
-from assistant.safety_model import MODEL_FILE, TRAINING_FILE, CrisisModel, load_training, train
+from assistant.safety_model import EMBEDDER, LEVELS, MODEL_FILE, TRAINING_FILE, CrisisModel, char_ngrams, load_training
 from tests.conftest import ROOT
 
 
-def test_training_data_is_disjoint_from_every_evaluation_set():
-    texts, labels = load_training()
-    assert len(texts) >= 500 and 0.4 < sum(labels) / len(labels) < 0.6
-    evaluation = {json.loads(line)["question"].strip().lower()
-                  for path in glob.glob(str(ROOT / "evals" / "gold" / "*.jsonl")) for line in open(path) if line.strip()}
-    assert not {t.strip().lower() for t in texts} & evaluation
+def _evaluation_texts() -> set[str]:
+    paths = glob.glob(str(ROOT / "evals" / "gold" / "*.jsonl")) + glob.glob(str(ROOT / "evals" / "corpora" / "*" / "gold" / "*.jsonl"))
+    return {" ".join(json.loads(line)["question"].lower().split()) for path in paths for line in open(path) if line.strip()}
 
 
-def test_shipped_model_loads_and_matches_the_embedder():
+def test_training_lines_are_many_varied_and_disjoint_from_every_evaluation_set():
+    texts, levels = load_training()
+    rows = [json.loads(line) for line in TRAINING_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(texts) >= 2000
+    by = Counter((r["level"], r["lang"]) for r in rows)
+    assert all(by[(level, lang)] >= 100 for level in LEVELS for lang in ("en", "es")), by
+    assert not {" ".join(t.lower().split()) for t in texts} & _evaluation_texts()
+
+
+def test_shipped_model_loads_for_the_multilingual_embedder():
     model = CrisisModel.load()
-    assert model is not None and model.weights.shape == (384,) and 0.5 < model.threshold < 1.0
-    assert model.embedder == "all-MiniLM-L6-v2"
+    assert model is not None and model.embedder == EMBEDDER
+    assert model.vector_weights.shape == (4, 384) and model.gram_weights.shape[1] == len(model.vocabulary)
+    assert 0 < model.risk_threshold < 1 and 0 < model.emergency_threshold < 1 and 0 < model.concern_threshold <= 1
 
 
-def test_model_is_used_and_gated(crisis_embedder):
-    detector = CrisisDetector(lambda t: crisis_embedder.embed_documents(list(t)), CrisisModel.load())
-    rules_only = CrisisDetector(lambda t: crisis_embedder.embed_documents(list(t)))
-    for message in ["picked up a rope at the hardware store. it's not for a project. sorry everyone",
-                    "sold my guitar and paid off everything so no one gets stuck with my bills. feeling calm finally"]:
-        assert not rules_only.assess(message).crisis  # no rule anticipates these
-        assert detector.assess(message).crisis, message
-    # far from the training data the gate keeps the model from extrapolating
-    assert not detector.assess("what's the weather gonna be like in sacramento this weekend").crisis
-    assert not detector.assess("Should I stop taking my meds before the certification exam so I'm not drowsy?").crisis
+def test_decision_thresholds():
+    model = CrisisModel.load()
+    risk = model.risk_threshold
+    assert model.decide(np.array([1 - risk, 0, risk, 0])).level == "crisis"
+    assert model.decide(np.array([1 - risk, 0, 0, risk])).level == "emergency"
+    assert model.decide(np.array([1 - risk + 0.02, 0, risk - 0.02, 0])).level in ("none", "concern")
+    assert model.decide(np.array([1.0, 0, 0, 0])).level == "none"
+    assert model.decide(np.array([0.0, 1.0, 0, 0])).level == "concern"
+
+
+def test_character_ngrams_carry_misspellings():
+    assert set(char_ngrams("suicdal")) & set(char_ngrams("suicidal")) >= {" s", "su", "sui", " sui"}
+    assert char_ngrams("") == []
+
+
+def test_training_rejects_a_bad_line(tmp_path):
+    bad = tmp_path / "t.jsonl"
+    bad.write_text('{"text": "hi", "level": "maybe"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="line 1"):
+        load_training(bad)
 
 
 @pytest.mark.slow
 def test_retraining_reproduces_the_shipped_model(crisis_embedder, seed_index):
-    from ingest.units import split_units
+    from assistant.safety import crisis_embedding, model_text, normalize
+    from assistant.safety_model import train
     from ingest.store import IndexVersion
+    from ingest.units import split_units
 
-    texts, labels = load_training()
+    texts, levels = load_training()
     index = IndexVersion.open_current(seed_index)
     domain = sorted({u.text for c in index.chunks for u in split_units(c) if len(u.text.split()) >= 4})
-    model, stats = train(texts, labels, domain, lambda t: crisis_embedder.embed_documents(list(t)), crisis_embedder.name)
+    model, stats = train([model_text(t) for t in texts], [normalize(t) for t in texts], levels, domain, normalize,
+                         crisis_embedding(crisis_embedder), crisis_embedder.name)
     shipped = CrisisModel.load(MODEL_FILE)
-    assert stats["cv_false_positive_rate"] <= 0.02
-    assert abs(model.threshold - shipped.threshold) < 1e-3
-    assert np.allclose(model.weights, shipped.weights, atol=1e-3)
-    assert TRAINING_FILE.exists()
+    assert stats["cv_risk_recall"] >= 0.97
+    assert abs(model.risk_threshold - shipped.risk_threshold) < 1e-3
+    assert np.allclose(model.vector_weights, shipped.vector_weights, atol=1e-3)

@@ -202,6 +202,14 @@ def test_crisis_message_shows_the_988_panel_first(page):
     assert "988" in page.get_by_role("alert").inner_text()
 
 
+def test_emergency_message_puts_911_first(page):
+    open_panel(page)
+    answer = ask(page, "my roommate took a whole bottle of pills an hour ago and now he won't wake up")
+    panel = answer.locator(".crisis")
+    assert panel.locator("a").first.get_attribute("href") == "tel:911"
+    assert "911" in page.get_by_role("alert").inner_text()
+
+
 def test_spanish_ui_from_the_browser_language_and_switchable(browser, site):
     context = browser.new_context(viewport=PHONE, locale="es-MX")
     pg = context.new_page()

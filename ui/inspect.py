@@ -26,7 +26,8 @@ def inspect(answer: Answer, trace: Trace) -> Inspection:
              None if h.dense_score is None else round(h.dense_score, 3),
              f"[{cited[(h.chunk.doc_id, h.chunk.n)]}]" if (h.chunk.doc_id, h.chunk.n) in cited else ""]
             for rank, h in enumerate(trace.hits, start=1)]
-    crisis = "crisis: resources shown first" if answer.status == "crisis" else "no crisis signal"
+    crisis = {"emergency": "emergency: 911 first, then 988", "crisis": "crisis: 988 and the crisis lines first",
+              "concern": "concern: the answer, then one line about 988"}.get(answer.safety, "no crisis signal")
     why = trace.decision or {"answered": "answered from the cited passages", "abstained": "nothing relevant retrieved"}.get(
         answer.status, "")
     return Inspection(rows=rows, decision=why, language=answer.language, crisis=crisis,

@@ -32,8 +32,9 @@
       sources: "Sources", source: "Source", notFound: "The documents don't say",
       crisisTitle: "You are not alone. Free, confidential help, any time:",
       call: "Call 988", text: "Text 988", spanishLine: "Español: llame al 988 y marque 2",
-      emergency: "In danger right now? Call 911", chat: "Chat at 988lifeline.org",
-      helpful: "Was this answer helpful?", up: "Yes, helpful", down: "No, not helpful",
+      emergency: "In danger right now? Call 911", chat: "Chat at 988lifeline.org", chatUrl: "https://988lifeline.org/chat/",
+      emergencyTitle: "This sounds like an emergency. Call 911 now.", call911: "Call 911",
+      textBody: "", helpful: "Was this answer helpful?", up: "Yes, helpful", down: "No, not helpful",
       commentLabel: "What was missing or wrong? (optional — no personal details)",
       sendComment: "Send feedback", thanks: "Thank you — your feedback helps us improve.",
       passage: "Source passage", back: "Back to the conversation", official: "Open the official page",
@@ -56,8 +57,9 @@
       sources: "Fuentes", source: "Fuente", notFound: "Los documentos no lo dicen",
       crisisTitle: "No está solo/a. Ayuda gratis y confidencial, a cualquier hora:",
       call: "Llamar al 988", text: "Texto al 988", spanishLine: "Español: llame al 988 y marque 2",
-      emergency: "¿En peligro ahora? Llame al 911", chat: "Chat en 988lifeline.org",
-      helpful: "¿Le sirvió esta respuesta?", up: "Sí, me sirvió", down: "No me sirvió",
+      emergency: "¿En peligro ahora? Llame al 911", chat: "Chat en 988lineadevida.org", chatUrl: "https://988lineadevida.org/",
+      emergencyTitle: "Esto parece una emergencia. Llame al 911 ahora.", call911: "Llamar al 911",
+      textBody: "AYUDA", helpful: "¿Le sirvió esta respuesta?", up: "Sí, me sirvió", down: "No me sirvió",
       commentLabel: "¿Qué faltó o qué estuvo mal? (opcional — sin datos personales)",
       sendComment: "Enviar comentario", thanks: "Gracias — sus comentarios nos ayudan a mejorar.",
       passage: "Pasaje de la fuente", back: "Volver a la conversación", official: "Abrir la página oficial",
@@ -299,20 +301,30 @@ mark{background:#fff0a8;color:#111}
   const citeButton = (c, opener) => h("button", { type: "button", class: "cite", "aria-label": `${t("source")} ${c.n}: ${c.title}`,
     onclick: (e) => opener(c, e.currentTarget) }, String(c.n));
 
-  function crisisPanel() {
+  // Emergency (someone may die now): 911 comes first. Crisis: 988 first, 911 if in danger.
+  function crisisPanel(level) {
     const link = (href, text, cls) => h("a", { href, class: cls }, text);
+    const sms = t("textBody") ? `sms:988?body=${t("textBody")}` : "sms:988";
+    const lines = [link("tel:988", t("call"), "big"), link(sms, t("text"), "big")];
+    if (level === "emergency") {
+      return h("div", { class: "crisis", lang: state.lang },
+        h("strong", {}, t("emergencyTitle")),
+        h("div", { class: "acts" }, link("tel:911", t("call911"), "big"), ...lines),
+        link("tel:988", t("spanishLine"), "small"),
+        h("a", { href: t("chatUrl"), class: "small", target: "_blank", rel: "noopener noreferrer" }, t("chat")));
+    }
     return h("div", { class: "crisis", lang: state.lang },
       h("strong", {}, t("crisisTitle")),
-      h("div", { class: "acts" }, link("tel:988", t("call"), "big"), link("sms:988", t("text"), "big")),
+      h("div", { class: "acts" }, ...lines),
       link("tel:988", t("spanishLine"), "small"),
       link("tel:911", t("emergency"), "small"),
-      h("a", { href: "https://988lifeline.org/chat/", class: "small", target: "_blank", rel: "noopener noreferrer" }, t("chat")));
+      h("a", { href: t("chatUrl"), class: "small", target: "_blank", rel: "noopener noreferrer" }, t("chat")));
   }
 
   function botBubble(m, i) {
     const a = m.answer;
     const li = h("li", { class: "msg bot", lang: a.language === "es" ? "es" : "en" }, h("span", { class: "sr" }, t("bot") + ": "));
-    if (a.status === "crisis") li.append(crisisPanel());
+    if (a.status === "crisis") li.append(crisisPanel(a.safety));
     if (a.status === "abstained") li.append(h("span", { class: "badge" }, t("notFound")));
     li.append(...answerBody(a, openPassage));
     if (a.citations.length) {
@@ -446,7 +458,7 @@ mark{background:#fff0a8;color:#111}
     log.removeAttribute("aria-busy");
     renderLog();
     const spoken = answer.answer.replace(/\[\d+\]/g, "");
-    if (answer.status === "crisis") alertLive.textContent = `${t("crisisTitle")} ${spoken}`;
+    if (answer.status === "crisis") alertLive.textContent = `${t(answer.safety === "emergency" ? "emergencyTitle" : "crisisTitle")} ${spoken}`;
     else live.textContent = `${t("newAnswer")} ${answer.status === "abstained" ? t("notFound") + ". " : ""}${spoken}`;
   }
 
