@@ -22,8 +22,8 @@ from ingest.manifest import Kind, read_manifest
 from ingest.pipeline import run_ingest
 from core.errors import LoadError, PeerhelpError
 from core.settings import Settings
-from ui.gaps import (GROUP_COLUMNS, append_eval_item, collect_gaps, eval_item, gaps_csv, group_gaps, groups_table,
-                     staff_note_text)
+from ui.gaps import (GROUP_COLUMNS, append_eval_item, collect_gaps, eval_item, gaps_csv, group_gaps, grouping_embedder,
+                     groups_table, staff_note_text)
 from ui.inspect import TRACE_COLUMNS, inspect, peer_view
 
 log = logging.getLogger("peerhelp.console")
@@ -156,7 +156,7 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
     # --- Gaps & feedback
     def gap_groups():
         bot = get_assistant()
-        return group_gaps(collect_gaps(bot.conversations), bot.crisis_embedder.embed_documents)
+        return group_gaps(collect_gaps(bot.conversations), grouping_embedder().embed_documents)
 
     def load_gaps():
         groups = gap_groups()

@@ -1,9 +1,9 @@
 """What the assistant could not answer: abstained questions and thumbs-down feedback, grouped so staff see patterns.
 
 Grouping is greedy on sentence-embedding similarity, so "can I take the exam in Spanish" and "is the
-test offered in spanish?" land in one group with a count. It uses all-MiniLM-L6-v2 (always loaded: the
-crisis layer's model), whatever retrieval uses, because SIMILAR is a cosine on that model's scale
-(multilingual-e5 puts almost any two questions above 0.75).
+test offered in spanish?" land in one group with a count. It uses all-MiniLM-L6-v2, whatever retrieval and
+the crisis layer use, because SIMILAR is a cosine on that model's scale (multilingual-e5 puts almost any two
+questions above 0.75); the console loads it the first time staff open the gaps.
 """
 
 import csv
@@ -11,6 +11,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,15 @@ import numpy as np
 from assistant.conversations import ConversationStore
 from assistant.language import detect_language
 
-SIMILAR = 0.72  # on all-MiniLM-L6-v2
+GROUPING_MODEL = "all-MiniLM-L6-v2"
+SIMILAR = 0.72  # on GROUPING_MODEL
+
+
+@lru_cache(maxsize=1)
+def grouping_embedder():
+    from ingest.embedding import get_embedder
+
+    return get_embedder(GROUPING_MODEL)
 
 
 @dataclass
