@@ -95,12 +95,14 @@ class CrisisDetector:
 
     def assess(self, message: str) -> SafetyDecision:
         text = normalize(message)
+        said = _SAYS_SO.search(text)
+        if not said and self.model.plainly_ordinary(text):
+            return SafetyDecision("none", "screen: plainly ordinary (not embedded)")
         vector = np.asarray(self.embed(model_text(message)))
         found = self.model.assess(vector, text)
         p = dict(zip(LEVELS, found.probabilities))
         reason = f"model: {found.level} (crisis {p['crisis']:.2f}, emergency {p['emergency']:.2f}, " \
                  f"concern {p['concern']:.2f})"
-        said = _SAYS_SO.search(text)
         if found.level not in RISK and said and not _NOT_THE_WRITER_NOW.search(message.lower()):
             return SafetyDecision("crisis", f"the writer says so in the first person; {reason}")
         return SafetyDecision(found.level, reason)

@@ -34,6 +34,7 @@ RISK = ("crisis", "emergency")
 RISK_RECALL = 0.97       # share of crisis and emergency lines that must get the crisis panel
 EMERGENCY_RECALL = 0.97  # share of emergency lines, among those caught, that must get 911 first
 CONCERN_RECALL = 0.90    # share of concern lines that must get the 988 line
+SCREEN_MARGIN = 0.5      # the screen clears below half the lowest out-of-fold score of any risk or concern line
 REGULARIZATION = 8.0     # logistic regression's C; 4, 8 and 16 cross-validate within a point of each other
 FOLDS = 5
 
@@ -64,8 +65,22 @@ class CrisisModel:
     emergency_threshold: float
     concern_threshold: float
     embedder: str
+    # The screen: the n-grams alone, a model of their own. Below `screen_threshold` a message is plainly ordinary
+    # and is not embedded (most program questions: the full model's embedding would double the cost of an answer).
+    screen_weights: np.ndarray | None = None  # (levels, vocabulary)
+    screen_bias: np.ndarray | None = None
+    screen_threshold: float = 0.0
 
-    def _gram_logits(self, normalized: str) -> np.ndarray:
+    def screen(self, normalized: str) -> float:
+        """P(concern) + P(crisis) + P(emergency) from the n-grams alone."""
+        logits = self._gram_logits(normalized, self.screen_weights) + self.screen_bias
+        e = np.exp(logits - logits.max())
+        return float(1.0 - e[0] / e.sum())
+
+    def plainly_ordinary(self, normalized: str) -> bool:
+        return self.screen_weights is not None and self.screen(normalized) < self.screen_threshold
+
+    def _gram_logits(self, normalized: str, weights: np.ndarray | None = None) -> np.ndarray:
         """sklearn's TfidfVectorizer(sublinear_tf=True) over char_ngrams, times the weights, without sklearn."""
         counts: dict[int, int] = {}
         for gram in char_ngrams(normalized):
@@ -77,7 +92,7 @@ class CrisisModel:
         columns = np.fromiter(counts, dtype=np.int64)
         values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * self.idf[columns]
         values /= np.linalg.norm(values)
-        return self.gram_weights[:, columns] @ values
+        return (self.gram_weights if weights is None else weights)[:, columns] @ values
 
     def probabilities(self, vector: np.ndarray, normalized: str) -> np.ndarray:
         """Over LEVELS, from the message's vector and its normalised text."""
@@ -111,7 +126,7 @@ class CrisisModel:
         vocabulary = {str(g): i for i, g in enumerate(data["vocabulary"])}
         return cls(data["vector_weights"], data["gram_weights"], data["bias"], vocabulary, data["idf"],
                    float(data["risk_threshold"]), float(data["emergency_threshold"]), float(data["concern_threshold"]),
-                   str(data["embedder"]))
+                   str(data["embedder"]), data["screen_weights"], data["screen_bias"], float(data["screen_threshold"]))
 
     def save(self, path: Path = MODEL_FILE, training_hash: str = "") -> None:
         grams = sorted(self.vocabulary, key=self.vocabulary.get)
@@ -120,7 +135,8 @@ class CrisisModel:
             bias=self.bias.astype(np.float32), vocabulary=np.array(grams), idf=self.idf.astype(np.float32),
             risk_threshold=np.float64(self.risk_threshold), emergency_threshold=np.float64(self.emergency_threshold),
             concern_threshold=np.float64(self.concern_threshold), embedder=np.str_(self.embedder),
-            training_hash=np.str_(training_hash))
+            screen_weights=self.screen_weights.astype(np.float32), screen_bias=self.screen_bias.astype(np.float32),
+            screen_threshold=np.float64(self.screen_threshold), training_hash=np.str_(training_hash))
 
 
 def load_training(path: Path = TRAINING_FILE) -> tuple[list[str], list[str]]:
@@ -136,17 +152,20 @@ def load_training(path: Path = TRAINING_FILE) -> tuple[list[str], list[str]]:
 
 
 def _fit(vectors: np.ndarray, normalized: list[str], y: np.ndarray, embedder: str) -> CrisisModel:
-    """Logistic regression over [tf-idf of the n-grams | the vector], unpacked into a CrisisModel."""
+    """Logistic regression over [tf-idf of the n-grams | the vector], unpacked into a CrisisModel, and the screen:
+    the same over the n-grams alone."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     grams = TfidfVectorizer(analyzer=char_ngrams, min_df=2, sublinear_tf=True).fit(normalized)
-    X = hstack([grams.transform(normalized), csr_matrix(vectors)]).tocsr()
-    clf = LogisticRegression(C=REGULARIZATION, class_weight="balanced", max_iter=5000).fit(X, y)
+    G = grams.transform(normalized)
+    clf = LogisticRegression(C=REGULARIZATION, class_weight="balanced", max_iter=5000).fit(
+        hstack([G, csr_matrix(vectors)]).tocsr(), y)
+    screen = LogisticRegression(C=REGULARIZATION, class_weight="balanced", max_iter=5000).fit(G, y)
     n = len(grams.vocabulary_)
     return CrisisModel(clf.coef_[:, n:], clf.coef_[:, :n], clf.intercept_, dict(grams.vocabulary_), grams.idf_,
-                       1.0, 0.5, 1.0, embedder)
+                       1.0, 0.5, 1.0, embedder, screen.coef_, screen.intercept_, 0.0)
 
 
 def _lowest_passing(scores: np.ndarray, recall: float) -> float:
@@ -168,11 +187,14 @@ def train(texts: list[str], normalized: list[str], levels: list[str], domain_neg
     y = np.array([LEVELS.index(level) for level in levels] + [0] * len(domain_negatives))
     X = np.array([embed(t) for t in texts + domain_negatives], dtype=np.float64)
     held_out = np.zeros((len(y), len(LEVELS)))
+    screened = np.zeros(len(y))
     for train_idx, test_idx in StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=7).split(X, y):
         probe = _fit(X[train_idx], [all_normalized[i] for i in train_idx], y[train_idx], embedder_name)
         for i in test_idx:
             held_out[i] = probe.probabilities(X[i], all_normalized[i])
+            screened[i] = probe.screen(all_normalized[i])
     model = _fit(X, all_normalized, y, embedder_name)
+    model.screen_threshold = SCREEN_MARGIN * float(np.min(screened[y >= 1]))
     risk = held_out[:, 2] + held_out[:, 3]
     at_risk = y >= 2
     model.risk_threshold = _lowest_passing(risk[at_risk], RISK_RECALL)
@@ -180,7 +202,8 @@ def train(texts: list[str], normalized: list[str], levels: list[str], domain_neg
     model.emergency_threshold = _lowest_passing(held_out[caught_emergency, 3] / risk[caught_emergency],
                                                 EMERGENCY_RECALL)
     model.concern_threshold = _lowest_passing((held_out[:, 1] + risk)[y == 1], CONCERN_RECALL)
-    predicted = np.array([LEVELS.index(model.decide(p).level) for p in held_out])
+    predicted = np.array([0 if screened[i] < model.screen_threshold else LEVELS.index(model.decide(p).level)
+                          for i, p in enumerate(held_out)])
     stats = {
         "lines": len(texts), "domain_negatives": len(domain_negatives),
         "by_level": {level: int(np.sum(y == k)) for k, level in enumerate(LEVELS)},
@@ -191,8 +214,9 @@ def train(texts: list[str], normalized: list[str], levels: list[str], domain_neg
         "cv_emergency_to_911": round(float(np.mean(predicted[y == 3] == 3)), 4),
         "cv_crisis_to_911": round(float(np.mean(predicted[y == 2] == 3)), 4),
         "cv_concern_line_on_none": round(float(np.mean(predicted[y == 0] == 1)), 4),
+        "cv_screened_out_none": round(float(np.mean(screened[y == 0] < model.screen_threshold)), 4),
         "thresholds": {"risk": round(model.risk_threshold, 4), "emergency": round(model.emergency_threshold, 4),
-                       "concern": round(model.concern_threshold, 4)},
+                       "concern": round(model.concern_threshold, 4), "screen": round(model.screen_threshold, 4)},
     }
     return model, stats
 

@@ -42,6 +42,19 @@ def test_decision_thresholds():
     assert model.decide(np.array([0.0, 1.0, 0, 0])).level == "concern"
 
 
+def test_the_screen_clears_plain_questions_without_embedding_them_and_never_a_risk():
+    from assistant.safety import CrisisDetector, normalize
+
+    model = CrisisModel.load()
+    embedded = []
+    detector = CrisisDetector(lambda text: embedded.append(text) or np.zeros(384), model)
+    assert 0 < model.screen_threshold < 0.1
+    plain = "How much is the renewal fee for the certification?"
+    assert model.plainly_ordinary(normalize(plain)) and detector.assess(plain).level == "none" and embedded == []
+    for risky in ["i took all my pills an hour ago", "nobody would even notice if i was gone", "ya no aguanto, me quiero ir para siempre"]:
+        assert not model.plainly_ordinary(normalize(risky)), risky
+
+
 def test_character_ngrams_carry_misspellings():
     assert set(char_ngrams("suicdal")) & set(char_ngrams("suicidal")) >= {" s", "su", "sui", " sui"}
     assert char_ngrams("") == []
@@ -70,3 +83,4 @@ def test_retraining_reproduces_the_shipped_model(crisis_embedder, seed_index):
     assert stats["cv_risk_recall"] >= 0.97
     assert abs(model.risk_threshold - shipped.risk_threshold) < 1e-3
     assert np.allclose(model.vector_weights, shipped.vector_weights, atol=1e-3)
+    assert abs(model.screen_threshold - shipped.screen_threshold) < 1e-4
