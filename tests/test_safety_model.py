@@ -12,8 +12,10 @@ from tests.conftest import ROOT
 
 
 def _evaluation_texts() -> set[str]:
-    paths = glob.glob(str(ROOT / "evals" / "gold" / "*.jsonl")) + glob.glob(str(ROOT / "evals" / "corpora" / "*" / "gold" / "*.jsonl"))
-    return {" ".join(json.loads(line)["question"].lower().split()) for path in paths for line in open(path) if line.strip()}
+    paths = [*glob.glob(str(ROOT / "evals" / "gold" / "*.jsonl")), *glob.glob(str(ROOT / "evals" / "crisis_sets" / "*.jsonl")),
+             *glob.glob(str(ROOT / "evals" / "corpora" / "*" / "gold" / "*.jsonl"))]
+    items = [json.loads(line) for path in paths for line in open(path, encoding="utf-8") if line.strip()]
+    return {" ".join((item.get("question") or item["text"]).lower().split()) for item in items}
 
 
 def test_training_lines_are_many_varied_and_disjoint_from_every_evaluation_set():
