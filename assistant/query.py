@@ -184,7 +184,7 @@ _ASKS = re.compile(r"\b(how|what|whats|wat|which|when|where|who|whom|why|cu[aá]
 
 
 def asks(sentence: str) -> bool:
-    """A sentence that asks something, with or without its question mark ("do i have to disclose that")."""
+    """A sentence that asks something, with or without its question mark ("is there a fee for the exam")."""
     return sentence.rstrip().endswith("?") or bool(_ASKS.search(sentence))
 
 

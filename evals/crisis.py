@@ -27,7 +27,10 @@ def load_messages(path: Path) -> list[Message]:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
-        item = json.loads(line)
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path}, line {number}: not JSON ({err.msg})") from None
         text = item.get("text") or item.get("question")
         level = item.get("level") or ("crisis" if item.get("expected_status") == "crisis" else "none")
         if not text or level not in ("none", "concern", "crisis", "emergency"):

@@ -42,3 +42,6 @@ def test_a_bad_line_is_named(tmp_path):
     path.write_text('{"text": "x", "level": "none"}\n{"text": "y", "level": "severe"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="bad.jsonl, line 2"):
         load_messages(path)
+    path.write_text('{"text": "x", "level": "none"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.jsonl, line 2: not JSON"):
+        load_messages(path)
