@@ -36,12 +36,23 @@ def test_shipped_model_loads_for_the_multilingual_embedder():
 
 def test_decision_thresholds():
     model = CrisisModel.load()
-    risk = model.risk_threshold
-    assert model.decide(np.array([1 - risk, 0, risk, 0])).level == "crisis"
-    assert model.decide(np.array([1 - risk, 0, 0, risk])).level == "emergency"
-    assert model.decide(np.array([1 - risk + 0.02, 0, risk - 0.02, 0])).level in ("none", "concern")
-    assert model.decide(np.array([1.0, 0, 0, 0])).level == "none"
-    assert model.decide(np.array([0.0, 1.0, 0, 0])).level == "concern"
+    risk = model.risk_threshold  # where the regression and the neighbours agree, their blend is that risk
+    assert model.decide(np.array([1 - risk, 0, risk, 0]), risk).level == "crisis"
+    assert model.decide(np.array([1 - risk, 0, 0, risk]), risk).level == "emergency"
+    assert model.decide(np.array([1 - risk + 0.02, 0, risk - 0.02, 0]), risk - 0.02).level in ("none", "concern")
+    assert model.decide(np.array([1.0, 0, 0, 0]), 0.0).level == "none"
+    assert model.decide(np.array([0.0, 1.0, 0, 0]), 0.0).level == "concern"
+    # the neighbours move the decision both ways, but only as far as their share
+    assert model.decide(np.array([1 - risk, 0, risk, 0]), 0.0).level != "crisis"
+    assert model.decide(np.array([1.0, 0, 0, 0]), 1.0).level == "none"
+
+
+def test_the_neighbours_vote_with_the_lines_nearest_in_meaning():
+    model = CrisisModel.load()
+    assert model.neighbours.shape == (len(model.neighbour_risk), 384) and 0 < model.neighbour_risk.mean() < 1
+    risky, calm = model.neighbours[model.neighbour_risk][0], model.neighbours[~model.neighbour_risk][0]
+    assert model.neighbour_vote(risky) > 0.5 > model.neighbour_vote(calm)
+    assert model.neighbour_vote(3 * risky) == pytest.approx(model.neighbour_vote(risky))  # length does not matter
 
 
 def test_the_screen_clears_plain_questions_without_embedding_them_and_never_a_risk():
@@ -51,7 +62,7 @@ def test_the_screen_clears_plain_questions_without_embedding_them_and_never_a_ri
     embedded = []
     detector = CrisisDetector(lambda text: embedded.append(text) or np.zeros(384), model)
     assert 0 < model.screen_threshold < 0.1
-    plain = "How much is the renewal fee for the certification?"
+    plain = "What is the renewal fee?"
     assert model.plainly_ordinary(normalize(plain)) and detector.assess(plain).level == "none" and embedded == []
     for risky in ["i took all my pills an hour ago", "nobody would even notice if i was gone", "ya no aguanto, me quiero ir para siempre"]:
         assert not model.plainly_ordinary(normalize(risky)), risky
@@ -85,4 +96,5 @@ def test_retraining_reproduces_the_shipped_model(crisis_embedder, seed_index):
     assert stats["cv_risk_recall"] >= 0.97
     assert abs(model.risk_threshold - shipped.risk_threshold) < 1e-3
     assert np.allclose(model.vector_weights, shipped.vector_weights, atol=1e-3)
+    assert np.allclose(model.neighbours, shipped.neighbours, atol=1e-3) and (model.neighbour_risk == shipped.neighbour_risk).all()
     assert abs(model.screen_threshold - shipped.screen_threshold) < 1e-4
