@@ -102,7 +102,7 @@ class CrisisDetector:
         found = self.model.assess(vector, text)
         p = dict(zip(LEVELS, found.probabilities))
         reason = f"model: {found.level} (crisis {p['crisis']:.2f}, emergency {p['emergency']:.2f}, " \
-                 f"concern {p['concern']:.2f}, neighbours {found.vote:.2f})"
+                 f"concern {p['concern']:.2f}; neighbours: risk {found.vote.risk:.2f}, emergency {found.vote.emergency:.2f})"
         if found.level not in RISK and said and not _NOT_THE_WRITER_NOW.search(message.lower()):
             return SafetyDecision("crisis", f"the writer says so in the first person; {reason}")
         return SafetyDecision(found.level, reason)

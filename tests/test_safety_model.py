@@ -7,7 +7,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from assistant.safety_model import EMBEDDER, LEVELS, MODEL_FILE, TRAINING_FILE, CrisisModel, char_ngrams, load_training
+from assistant.safety_model import (EMBEDDER, LEVELS, MODEL_FILE, MODEL_SHARE, TRAINING_FILE, CrisisModel, Vote, char_ngrams,
+                                    load_training)
 from tests.conftest import ROOT
 
 
@@ -37,22 +38,27 @@ def test_shipped_model_loads_for_the_multilingual_embedder():
 def test_decision_thresholds():
     model = CrisisModel.load()
     risk = model.risk_threshold  # where the regression and the neighbours agree, their blend is that risk
-    assert model.decide(np.array([1 - risk, 0, risk, 0]), risk).level == "crisis"
-    assert model.decide(np.array([1 - risk, 0, 0, risk]), risk).level == "emergency"
-    assert model.decide(np.array([1 - risk + 0.02, 0, risk - 0.02, 0]), risk - 0.02).level in ("none", "concern")
-    assert model.decide(np.array([1.0, 0, 0, 0]), 0.0).level == "none"
-    assert model.decide(np.array([0.0, 1.0, 0, 0]), 0.0).level == "concern"
-    # the neighbours move the decision both ways, but only as far as their share
-    assert model.decide(np.array([1 - risk, 0, risk, 0]), 0.0).level != "crisis"
-    assert model.decide(np.array([1.0, 0, 0, 0]), 1.0).level == "none"
+    assert model.decide(np.array([1 - risk, 0, risk, 0]), Vote(risk, 0.0)).level == "crisis"
+    assert model.decide(np.array([1 - risk, 0, 0, risk]), Vote(risk, 1.0)).level == "emergency"
+    assert model.decide(np.array([1 - risk + 0.02, 0, risk - 0.02, 0]), Vote(risk - 0.02)).level in ("none", "concern")
+    assert model.decide(np.array([1.0, 0, 0, 0]), Vote()).level == "none"
+    assert model.decide(np.array([0.0, 1.0, 0, 0]), Vote()).level == "concern"
+    # the neighbours move each decision, but only as far as their share
+    assert model.decide(np.array([1 - risk, 0, risk, 0]), Vote(0.0)).level != "crisis"
+    assert model.decide(np.array([1.0, 0, 0, 0]), Vote(1.0, 1.0)).level == "none"
+    assert model.decide(np.array([1 - risk, 0, risk, 0]), Vote(risk, 1.0)).level == (
+        "emergency" if 1 - MODEL_SHARE >= model.emergency_threshold else "crisis")
 
 
 def test_the_neighbours_vote_with_the_lines_nearest_in_meaning():
     model = CrisisModel.load()
-    assert model.neighbours.shape == (len(model.neighbour_risk), 384) and 0 < model.neighbour_risk.mean() < 1
-    risky, calm = model.neighbours[model.neighbour_risk][0], model.neighbours[~model.neighbour_risk][0]
-    assert model.neighbour_vote(risky) > 0.5 > model.neighbour_vote(calm)
-    assert model.neighbour_vote(3 * risky) == pytest.approx(model.neighbour_vote(risky))  # length does not matter
+    levels = model.neighbour_levels
+    assert model.neighbours.shape == (len(levels), 384) and set(levels.tolist()) == {0, 1, 2, 3}
+    risky, calm, urgent = (model.neighbours[levels == k][0] for k in (2, 0, 3))
+    assert model.neighbour_vote(risky).risk > 0.5 > model.neighbour_vote(calm).risk
+    assert model.neighbour_vote(urgent).emergency > 0.5 > model.neighbour_vote(risky).emergency
+    longer, vote = model.neighbour_vote(3 * risky), model.neighbour_vote(risky)  # length does not matter
+    assert (longer.risk, longer.emergency) == pytest.approx((vote.risk, vote.emergency))
 
 
 def test_the_screen_clears_plain_questions_without_embedding_them_and_never_a_risk():
@@ -96,5 +102,5 @@ def test_retraining_reproduces_the_shipped_model(crisis_embedder, seed_index):
     assert stats["cv_risk_recall"] >= 0.97
     assert abs(model.risk_threshold - shipped.risk_threshold) < 1e-3
     assert np.allclose(model.vector_weights, shipped.vector_weights, atol=1e-3)
-    assert np.allclose(model.neighbours, shipped.neighbours, atol=1e-3) and (model.neighbour_risk == shipped.neighbour_risk).all()
+    assert np.allclose(model.neighbours, shipped.neighbours, atol=1e-3) and (model.neighbour_levels == shipped.neighbour_levels).all()
     assert abs(model.screen_threshold - shipped.screen_threshold) < 1e-4
