@@ -73,7 +73,7 @@ class Vote:
 class Assessment:
     level: str
     probabilities: tuple[float, ...]  # over LEVELS
-    vote: "Vote"
+    vote: Vote
 
 
 @dataclass
@@ -126,6 +126,7 @@ class CrisisModel:
         return e / e.sum()
 
     def neighbour_vote(self, vector: np.ndarray) -> Vote:
+        """What the training lines nearest to the message's vector say."""
         v = np.asarray(vector, dtype=np.float32)
         # einsum, not `@`: a product this size wakes OpenBLAS's threads, which then spin on both cores and made
         # the next e5 embedding ten times slower (about 105 ms instead of 8 ms); einsum stays on one core, 0.7 ms.
@@ -146,11 +147,9 @@ class CrisisModel:
         emergency when the emergency share of that risk, the regression's and the neighbours' blended the same
         way, reaches `emergency_threshold`, else crisis. Below it, concern when P(concern) + the regression's
         risk reaches `concern_threshold`; otherwise none."""
-        model_risk = p[2] + p[3]
-        if MODEL_SHARE * model_risk + (1 - MODEL_SHARE) * vote.risk >= self.risk_threshold:
-            urgent = MODEL_SHARE * p[3] / (model_risk or 1.0) + (1 - MODEL_SHARE) * vote.emergency
-            level = "emergency" if urgent >= self.emergency_threshold else "crisis"
-        elif p[1] + model_risk >= self.concern_threshold:
+        if blended_risk(p, vote) >= self.risk_threshold:
+            level = "emergency" if urgency(p, vote) >= self.emergency_threshold else "crisis"
+        elif p[1] + p[2] + p[3] >= self.concern_threshold:
             level = "concern"
         else:
             level = "none"
@@ -179,6 +178,16 @@ class CrisisModel:
             screen_weights=self.screen_weights.astype(np.float32), screen_bias=self.screen_bias.astype(np.float32),
             screen_threshold=np.float64(self.screen_threshold), neighbours=self.neighbours.astype(np.float16),
             neighbour_levels=self.neighbour_levels.astype(np.int8), training_hash=np.str_(training_hash))
+
+
+def blended_risk(p: np.ndarray, vote: Vote) -> float:
+    """P(crisis) + P(emergency), blended with the neighbours' risk share."""
+    return MODEL_SHARE * (p[2] + p[3]) + (1 - MODEL_SHARE) * vote.risk
+
+
+def urgency(p: np.ndarray, vote: Vote) -> float:
+    """The emergency share of the regression's risk, blended with the neighbours' emergency share."""
+    return MODEL_SHARE * p[3] / ((p[2] + p[3]) or 1.0) + (1 - MODEL_SHARE) * vote.emergency
 
 
 def load_training(path: Path = TRAINING_FILE) -> tuple[list[str], list[str]]:
@@ -244,10 +253,10 @@ def train(texts: list[str], normalized: list[str], levels: list[str], domain_neg
     model.screen_threshold = SCREEN_MARGIN * float(np.min(screened[y >= 1]))
     risk = held_out[:, 2] + held_out[:, 3]
     at_risk = y >= 2
-    blended = MODEL_SHARE * risk + (1 - MODEL_SHARE) * np.array([v.risk for v in votes])
+    blended = np.array([blended_risk(p, v) for p, v in zip(held_out, votes)])
     model.risk_threshold = _lowest_passing(blended[at_risk], RISK_RECALL)
     caught_emergency = (y == 3) & (blended >= model.risk_threshold)
-    urgent = MODEL_SHARE * held_out[:, 3] / risk + (1 - MODEL_SHARE) * np.array([v.emergency for v in votes])
+    urgent = np.array([urgency(p, v) for p, v in zip(held_out, votes)])
     model.emergency_threshold = _lowest_passing(urgent[caught_emergency], EMERGENCY_RECALL)
     model.concern_threshold = _lowest_passing((held_out[:, 1] + risk)[y == 1], CONCERN_RECALL)
     predicted = np.array([0 if screened[i] < model.screen_threshold else LEVELS.index(model.decide(p, votes[i]).level)
