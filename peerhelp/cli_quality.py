@@ -112,22 +112,30 @@ def compare_embedders(split: Annotated[str, typer.Option(help="dev (tune on it) 
 @app.command("fit")
 def fit_(split: Annotated[str, typer.Option(help="dev: the only split the answer stages are fitted on.")] = "dev",
          index_dir: IndexDir = None, corpus_dir: CorpusDir = None,
-         suite: Annotated[list[str] | None, typer.Option(help="Fit on these suites only (seeds, or a folder name under evals/corpora); default: all.")] = None) -> None:
+         suite: Annotated[list[str] | None, typer.Option(help="Fit on these suites only (seeds, or a folder name under evals/corpora); default: all.")] = None,
+         judge: Annotated[bool, typer.Option(help="Fit only the decision with the LLM judge (PEERHELP_LLM_BASE_URL and _MODEL), for the policy already fitted.")] = False) -> None:
     """Fit the unit ranker and the answer policy for PEERHELP_EMBEDDING_MODEL on the dev questions of the seeds
     and of every corpus under evals/corpora/; write assistant/data/fitted.json.
 
     The index must be built with that model. Example: PEERHELP_EMBEDDING_MODEL=multilingual-e5-small-q4 peerhelp fit
+    A refit of the policy drops the judge's fit; `peerhelp fit --judge` asks the LLM about every dev question (about
+    2 s each for a 1.5B model on two cores) and fits it again.
     """
     enforce_offline()
     from assistant.engine import Assistant
-    from assistant.fitted import FITTED_FILE, Fitted, write_section
-    from evals.fitting import fit
+    from assistant.fitted import FITTED_FILE, Fitted, fitted_for, write_section
+    from assistant.judge import Judge
+    from assistant.llm import from_settings as llm_from_settings
+    from evals.fitting import fit, fit_judged
     from evals.gold import load_gold
     from evals.suites import ensure_index, suite_settings, suites
 
     if split != "dev":
         fail(ValueError(f"fitting on the {split} split would make its figures meaningless. Fix: use --split dev."))
     settings = settings_or_exit(index_dir, corpus_dir)
+    llm = llm_from_settings(settings)
+    if judge and llm is None:
+        fail(PeerhelpError("--judge needs the LLM to fit for. Fix: set PEERHELP_LLM_BASE_URL and PEERHELP_LLM_MODEL."))
     try:
         runs = []
         chosen = [s for s in suites(settings) if not suite or s.name in suite]
@@ -139,15 +147,24 @@ def fit_(split: Annotated[str, typer.Option(help="dev: the only split the answer
             if one.name != "seeds":
                 typer.echo(f"{one.name}: updating its index in {suite_config.index_dir}")
                 ensure_index(suite_config)
-            runs.append((Assistant(suite_config, fitted=Fitted(settings.embedding_model)), load_gold(split, one.gold_dir)))
-        fitted = fit(runs, split, [one.name for one in chosen])
+            start = fitted_for(settings.embedding_model) if judge else Fitted(settings.embedding_model)
+            runs.append((Assistant(suite_config, fitted=start), load_gold(split, one.gold_dir)))
+        if judge:
+            fitted = fit_judged(runs, Judge(llm), split, [one.name for one in chosen])
+        else:
+            fitted = fit(runs, split, [one.name for one in chosen])
     except PeerhelpError as err:
         fail(err)
     write_section(fitted)
-    typer.echo(f"{fitted.model}: ranking {fitted.ranking.weights}, bias {fitted.ranking.bias:.3f}")
-    typer.echo(f"answer {fitted.answer.weights}, bias {fitted.answer.bias:.3f}, threshold {fitted.threshold}")
+    if judge:
+        judged = fitted.judged
+        typer.echo(f"with the judge {judged.provenance['llm']}: {judged.answer.weights}, bias {judged.answer.bias:.3f}, "
+                   f"threshold {judged.threshold}; decisions right {judged.provenance['decisions_right']}")
+    else:
+        typer.echo(f"{fitted.model}: ranking {fitted.ranking.weights}, bias {fitted.ranking.bias:.3f}")
+        typer.echo(f"answer {fitted.answer.weights}, bias {fitted.answer.bias:.3f}, threshold {fitted.threshold}")
     typer.echo("| p | questions | predicted | observed |\n|---|---|---|---|")
-    for row in fitted.provenance["reliability"]:
+    for row in (fitted.judged if judge else fitted).provenance["reliability"]:
         typer.echo(f"| {row['bin']} | {row['items']} | {row['predicted']} | {row['observed']} |")
     typer.echo(f"Written: {FITTED_FILE}")
 

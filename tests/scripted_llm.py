@@ -3,6 +3,9 @@
 Run: python -m tests.scripted_llm --port 8199
 POST /script {"replies": [{"text": "...", "delay": 0, "chunk_delay": 0, "status": 200, "cut": false}]} queues replies;
 with the queue empty it answers like a faithful model: the first sentence of passage [1], cited.
+A judge's request (one token, with log-probabilities) takes the next of "judgements" instead:
+{"top": {"yes": -0.2, "no": -1.8}} (the first token's alternatives), {"text": "No", "top": null} (no
+log-probabilities), or {"status": 500}; with none queued it answers yes (log-probability -0.1, no -2.4).
 GET /requests returns the chat requests received, so tests can read the prompt.
 """
 
@@ -26,7 +29,8 @@ from starlette.routing import Route
 
 from evals.servers import wait_until_ready
 
-state: dict = {"replies": [], "requests": []}
+state: dict = {"replies": [], "judgements": [], "requests": []}
+DEFAULT_JUDGEMENT = {"top": {"yes": -0.1, "no": -2.4}}
 
 
 def faithful_reply(messages: list[dict]) -> str:
@@ -39,9 +43,11 @@ def faithful_reply(messages: list[dict]) -> str:
 
 
 async def script(request: Request) -> JSONResponse:
-    state["replies"] = list((await request.json())["replies"])
+    body = await request.json()
+    state["replies"] = list(body.get("replies", []))
+    state["judgements"] = list(body.get("judgements", []))
     state["requests"].clear()
-    return JSONResponse({"queued": len(state["replies"])})
+    return JSONResponse({"queued": len(state["replies"]) + len(state["judgements"])})
 
 
 async def requests_seen(request: Request) -> JSONResponse:
@@ -55,6 +61,8 @@ async def models(request: Request) -> JSONResponse:
 async def completions(request: Request):
     body = await request.json()
     state["requests"].append({"body": body, "authorization": request.headers.get("authorization")})
+    if body.get("logprobs") and body.get("max_tokens") == 1:
+        return judgement(body, state["judgements"].pop(0) if state["judgements"] else DEFAULT_JUDGEMENT)
     reply = state["replies"].pop(0) if state["replies"] else {"text": faithful_reply(body["messages"])}
     await asyncio.sleep(reply.get("delay", 0))
     if reply.get("status", 200) != 200:
@@ -81,6 +89,19 @@ async def completions(request: Request):
     return StreamingResponse(chunks(), media_type="text/event-stream")
 
 
+def judgement(body: dict, reply: dict) -> JSONResponse:
+    if reply.get("status", 200) != 200:
+        return JSONResponse({"error": {"message": "scripted failure", "type": "server_error"}}, status_code=reply["status"])
+    top = reply.get("top")
+    text = reply.get("text") or (max(top, key=top.get) if top else "")
+    logprobs = {"content": [{"token": text, "logprob": top[text] if top and text in top else 0.0, "bytes": None,
+                             "top_logprobs": [{"token": t, "logprob": lp, "bytes": None} for t, lp in top.items()]}]} \
+        if top else None
+    return JSONResponse({"id": "chatcmpl-scripted", "object": "chat.completion", "created": int(time.time()),
+                         "model": body.get("model"), "choices": [{"index": 0, "finish_reason": "length", "logprobs": logprobs,
+                                                                  "message": {"role": "assistant", "content": text}}]})
+
+
 app = Starlette(routes=[Route("/v1/chat/completions", completions, methods=["POST"]), Route("/v1/models", models),
                         Route("/script", script, methods=["POST"]), Route("/requests", requests_seen)])
 
@@ -98,9 +119,9 @@ def scripted_server(port: int) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def script(url: str, *replies: dict) -> None:
-    """Queue the next replies (and forget the requests seen so far)."""
-    httpx.post(f"{url}/script", json={"replies": list(replies)}).raise_for_status()
+def script(url: str, *replies: dict, judgements: list[dict] | None = None) -> None:
+    """Queue the next replies and judge's answers (and forget the requests seen so far)."""
+    httpx.post(f"{url}/script", json={"replies": list(replies), "judgements": judgements or []}).raise_for_status()
 
 
 def seen(url: str) -> list[dict]:

@@ -78,10 +78,10 @@ def test_a_question_without_program_words_but_a_near_passage_gets_the_documents_
 
 
 def test_definitions_of_an_acronym_are_found_by_their_spelled_out_shape():
-    from assistant.engine import _definition_pattern
+    from assistant.query import definition_pattern
 
-    assert _definition_pattern("PWI").search("four projects: Peer Workforce Investment (PWI), EPOC")
-    assert not _definition_pattern("grandparenting").search("the process (grandparenting) is")
+    assert definition_pattern("PWI").search("four projects: Peer Workforce Investment (PWI), EPOC")
+    assert not definition_pattern("grandparenting").search("the process (grandparenting) is")
 
 
 def test_answered__email_lead_from_the_right_document(bot, cleaned):
