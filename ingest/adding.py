@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ingest.cleaning import clean_text
+from ingest.history import snapshot
 from ingest.loaders import load_text
 from ingest.manifest import SUPPORTED_SUFFIXES, DocumentEntry, read_manifest, slugify, write_manifest
 from core.errors import LoadError, PeerhelpError
@@ -40,12 +41,35 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return files
 
 
-def add_documents(corpus_dir: Path, paths: list[Path], given: GivenFields, max_bytes: int) -> tuple[list[DocumentEntry], list[LoadError]]:
+@dataclass
+class Added:
+    """One file taken into the corpus: as a new document, or as a new version of the one whose id was given."""
+
+    entry: DocumentEntry
+    source: str  # the name of the file given
+    replaced: DocumentEntry | None = None
+    taken_id: str | None = None  # the inferred id another document already had
+
+    def message(self) -> str:
+        if self.replaced is not None:
+            changed = [f"{name} {getattr(self.replaced, name)!r} → {getattr(self.entry, name)!r}"
+                       for name in ("file", "title", "issuer", "kind", "url", "as_of", "language")
+                       if getattr(self.replaced, name) != getattr(self.entry, name)]
+            return f"Replaced {self.entry.id}" + (f" ({'; '.join(changed)})" if changed else " (new text, same fields)")
+        note = f"; '{self.taken_id}' is another document's id" if self.taken_id else ""
+        return f"Added {self.source} as '{self.entry.id}' ({self.entry.kind}){note}"
+
+
+def add_documents(corpus_dir: Path, paths: list[Path], given: GivenFields,
+                  max_bytes: int) -> tuple[list[Added], list[LoadError]]:
+    """Copy the files into the corpus with manifest entries. A file replaces a document only when its id is given
+    (`given.id`); otherwise an inferred id that another document (or another file of this run) has gets a free
+    one. The manifest and the files a change overwrites are snapshot first (ingest/history.py: undo)."""
     files = expand_paths(paths)
     if len(files) > 1 and (given.title or given.id or given.url):
         raise PeerhelpError("--title, --id and --url describe one document. Fix: add files one at a time to give them.")
     entries = read_manifest(corpus_dir)
-    added: list[DocumentEntry] = []
+    planned: list[tuple[Path, Added]] = []
     failed: list[LoadError] = []
     for path in files:
         try:
@@ -53,18 +77,30 @@ def add_documents(corpus_dir: Path, paths: list[Path], given: GivenFields, max_b
         except LoadError as err:
             failed.append(err)
             continue
-        entry = _entry_for(path, cleaned, given, entries)
-        entries = [e for e in entries if e.id != entry.id and e.file != entry.file]
-        dest = corpus_dir / entry.file
+        twin = None if given.id else _same_bytes(corpus_dir, path, entries)
+        if twin is not None:
+            failed.append(LoadError(str(path), f"the corpus already holds this file as '{twin.id}'",
+                                    f"nothing to do; to replace a document with a new version, give its id (--id {twin.id})"))
+            continue
+        added = _plan(corpus_dir, path, cleaned, given, entries)
+        entries = [e for e in entries if e.id != added.entry.id] + [added.entry]
+        planned.append((path, added))
+    if not planned:
+        return [], failed
+    replaced = [a.replaced.file for _, a in planned if a.replaced]
+    snapshot(corpus_dir, "; ".join(a.message() for _, a in planned), replaced + [a.entry.file for _, a in planned],
+             [a.entry.file for _, a in planned])
+    for path, added in planned:
+        dest = corpus_dir / added.entry.file
         if path.resolve() != dest.resolve():
             tmp = dest.with_name("." + dest.name + ".tmp")
             shutil.copyfile(path, tmp)
             tmp.replace(dest)
-        entries.append(entry)
-        added.append(entry)
-    if added:
-        write_manifest(corpus_dir, entries)
-    return added, failed
+    write_manifest(corpus_dir, entries)
+    for old in replaced:
+        if old not in {e.file for e in entries}:
+            (corpus_dir / old).unlink(missing_ok=True)
+    return [a for _, a in planned], failed
 
 
 def remove_document(corpus_dir: Path, doc_id: str) -> DocumentEntry:
@@ -72,26 +108,63 @@ def remove_document(corpus_dir: Path, doc_id: str) -> DocumentEntry:
     match = [e for e in entries if e.id == doc_id]
     if not match:
         raise PeerhelpError(f"No document with id '{doc_id}' in {corpus_dir}/manifest.json. Fix: see `peerhelp documents`.")
+    snapshot(corpus_dir, f"Removed {doc_id} ({match[0].title})", [match[0].file], [])
     write_manifest(corpus_dir, [e for e in entries if e.id != doc_id])
     (corpus_dir / match[0].file).unlink(missing_ok=True)
     return match[0]
 
 
-def _entry_for(path: Path, cleaned: str, given: GivenFields, existing: list[DocumentEntry]) -> DocumentEntry:
-    title = given.title or _guess_title(cleaned, path)
-    doc_id = given.id or slugify(title)
-    same = next((e for e in existing if e.id == doc_id), None)
-    file_name = same.file if same and Path(same.file).suffix == path.suffix.lower() else _free_name(path, existing, doc_id)
-    as_of, approximate = (given.as_of, False) if given.as_of else (date.fromtimestamp(path.stat().st_mtime).isoformat(), True)
-    return DocumentEntry(
-        id=doc_id, file=file_name, title=title, issuer=given.issuer or "Unknown issuer",
-        kind=given.kind or _guess_kind(path, title), url=given.url, as_of=as_of, as_of_approximate=approximate,
-        language=given.language or detect_language(cleaned),
-    )
+def _plan(corpus_dir: Path, path: Path, cleaned: str, given: GivenFields, existing: list[DocumentEntry]) -> Added:
+    """The entry a file gets; a replaced document keeps every field not given."""
+    old = next((e for e in existing if e.id == given.id), None) if given.id else None
+    guessed = _guess_title(cleaned, path)
+    inferred = slugify(given.title or guessed)
+    doc_id = given.id or _free_id(inferred, existing)
+    if path.resolve().parent == corpus_dir.resolve():  # a file already in corpus/ (one with no entry) keeps its name
+        file_name = path.name
+    elif old is not None and Path(old.file).suffix == path.suffix.lower():
+        file_name = old.file
+    else:
+        file_name = _free_name(corpus_dir, path, existing, doc_id)
+    title = given.title or (old.title if old else guessed)
+    if given.as_of:
+        as_of, approximate = given.as_of, False
+    elif old is not None:
+        as_of, approximate = old.as_of, old.as_of_approximate
+    else:
+        as_of, approximate = date.fromtimestamp(path.stat().st_mtime).isoformat(), True
+    entry = DocumentEntry(
+        id=doc_id, file=file_name, title=title, issuer=given.issuer or (old.issuer if old else "Unknown issuer"),
+        kind=given.kind or (old.kind if old else _guess_kind(path, title)), url=given.url or (old.url if old else None),
+        as_of=as_of, as_of_approximate=approximate,
+        language=given.language or (old.language if old else detect_language(cleaned)))
+    return Added(entry, path.name, old, inferred if doc_id != inferred and not given.id else None)
 
 
-def _free_name(path: Path, existing: list[DocumentEntry], doc_id: str) -> str:
-    taken = {e.file for e in existing}
+def _same_bytes(corpus_dir: Path, path: Path, entries: list[DocumentEntry]) -> DocumentEntry | None:
+    """The document whose file has exactly these bytes (uploading the same file twice adds nothing)."""
+    size, content = path.stat().st_size, None
+    for e in entries:
+        other = corpus_dir / e.file
+        if other.is_file() and other.stat().st_size == size and other.resolve() != path.resolve():
+            content = path.read_bytes() if content is None else content
+            if other.read_bytes() == content:
+                return e
+    return None
+
+
+def _free_id(doc_id: str, existing: list[DocumentEntry]) -> str:
+    taken = {e.id for e in existing}
+    n, candidate = 2, doc_id
+    while candidate in taken:
+        candidate = f"{doc_id[:60].rstrip('-')}-{n}"
+        n += 1
+    return candidate
+
+
+def _free_name(corpus_dir: Path, path: Path, existing: list[DocumentEntry], doc_id: str) -> str:
+    """A file name no entry uses and no file in corpus/ has."""
+    taken = {e.file for e in existing} | {f.name for f in corpus_dir.iterdir()}
     name = f"{doc_id}{path.suffix.lower()}"
     n = 2
     while name in taken:

@@ -1,11 +1,13 @@
 """The corpus manifest: what each file is, who issued it, and as of when.
 
-Citations are only as good as this metadata, so a file without an entry (or an entry
-without a file) stops the ingest with a message that names the file and the fix.
+Citations are only as good as this metadata, so a file without an entry (or an entry without a
+file) is never ingested: `unmatched` names each with the fix, and the ingest skips it while the
+rest of the corpus goes on serving.
 """
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -91,7 +93,6 @@ def read_manifest(corpus_dir: Path) -> list[DocumentEntry]:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in exc.errors())
             raise ManifestError(f"{path}: entry for {name} is invalid ({problems}). Fix: correct that entry.") from exc
     _check_unique(path, entries)
-    _check_files(corpus_dir, entries)
     return entries
 
 
@@ -105,20 +106,26 @@ def _check_unique(path: Path, entries: list[DocumentEntry]) -> None:
             seen.add(value)
 
 
-def _check_files(corpus_dir: Path, entries: list[DocumentEntry]) -> None:
+@dataclass
+class Unmatched:
+    """A file in the corpus folder with no manifest entry, or an entry whose file is not there."""
+
+    file: str
+    entry_id: str | None  # set for an entry without its file
+    reason: str
+    fix: str
+
+
+def unmatched(corpus_dir: Path, entries: list[DocumentEntry]) -> list[Unmatched]:
     listed = {e.file for e in entries}
-    for e in entries:
-        if not (corpus_dir / e.file).is_file():
-            raise ManifestError(
-                f"{corpus_dir / MANIFEST_NAME}: entry '{e.id}' names {e.file}, which is not in {corpus_dir}. "
-                "Fix: add the file, or remove the entry."
-            )
+    found = [Unmatched(e.file, e.id, f"the manifest entry '{e.id}' names {e.file}, which is not in {corpus_dir}",
+                       "add the file again, or remove the entry") for e in entries if not (corpus_dir / e.file).is_file()]
     for f in sorted(corpus_dir.iterdir()):
         if f.is_file() and f.name not in (MANIFEST_NAME, PROFILE_FILE) and not f.name.startswith(".") and f.name not in listed:
-            raise ManifestError(
-                f"{f}: no manifest entry. Fix: add an entry for '{f.name}' to {corpus_dir / MANIFEST_NAME} "
-                "(id, file, title, issuer, kind, url, as_of, language), or run `peerhelp ingest FILE --title ...`."
-            )
+            found.append(Unmatched(f.name, None, "no manifest entry",
+                                   f"add an entry for '{f.name}' to {corpus_dir / MANIFEST_NAME} (id, file, title, issuer, "
+                                   "kind, url, as_of, language), run `peerhelp ingest FILE --title ...`, or delete the file"))
+    return found
 
 
 def write_manifest(corpus_dir: Path, entries: list[DocumentEntry]) -> None:

