@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ingest.cleaning import clean_text
+from ingest.dating import stated_date
 from ingest.history import snapshot
 from ingest.loaders import load_text
 from ingest.manifest import SUPPORTED_SUFFIXES, DocumentEntry, read_manifest, slugify, write_manifest
@@ -129,9 +130,11 @@ def _plan(corpus_dir: Path, path: Path, cleaned: str, given: GivenFields, existi
     title = given.title or (old.title if old else guessed)
     if given.as_of:
         as_of, approximate = given.as_of, False
+    elif stated_date(cleaned):  # a new version's own "Updated …" line beats the old entry's date
+        as_of, approximate = stated_date(cleaned), False
     elif old is not None:
         as_of, approximate = old.as_of, old.as_of_approximate
-    else:
+    else:  # the file's date is the day it was downloaded or copied: marked approximate
         as_of, approximate = date.fromtimestamp(path.stat().st_mtime).isoformat(), True
     entry = DocumentEntry(
         id=doc_id, file=file_name, title=title, issuer=given.issuer or (old.issuer if old else "Unknown issuer"),

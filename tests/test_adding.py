@@ -111,3 +111,37 @@ def test_the_same_file_added_twice_is_one_document(tmp_path, corpus_copy):
     added, [skipped] = add_documents(corpus_copy, [note], GivenFields(), MAX)
     assert added == [] and f"already holds this file as '{first.entry.id}'" in str(skipped)
     assert f"--id {first.entry.id}" in str(skipped) and len(read_manifest(corpus_copy)) == 6
+
+
+def test_the_date_a_document_states_is_its_as_of_date_not_the_upload_day(tmp_path, corpus_copy):
+    from tests.test_loaders import make_pdf
+
+    pdf = make_pdf(tmp_path / "stipends.pdf", ["County Peer Stipend FAQ", "Updated March 2026",
+                                                "Stipends are paid after each module."])
+    undated = tmp_path / "undated.txt"
+    undated.write_text("Meeting notes\n\nThe hub meets on Tuesdays.\n")
+    added, _ = add_documents(corpus_copy, [pdf, undated], GivenFields(), MAX)
+    dated, plain = (a.entry for a in added)
+    assert (dated.as_of, dated.as_of_approximate) == ("2026-03", False)
+    assert plain.as_of_approximate  # no stated date: the file's date, shown as "about …"
+
+    newer = tmp_path / "stipends-v2.txt"
+    newer.write_text("County Peer Stipend FAQ\nRevised: May 4, 2026\n\nStipends are paid monthly.\n")
+    [again], _ = add_documents(corpus_copy, [newer], GivenFields(id=dated.id), MAX)
+    assert again.entry.as_of == "2026-05-04" and "as_of '2026-03' → '2026-05-04'" in again.message()
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Last modified: 2025-11-03\n\nBody.", "2025-11-03"),
+    ("Effective July 1, 2024, counties may bill.", "2024-07-01"),
+    ("Página\nActualizado en marzo de 2026\nTexto.", "2026-03"),
+    ("Posted 7/22/2021", "2021-07-22"),
+    ("Revised: Sept. 2025", "2025-09"),
+    ("This guide was updated in 2026 for all counties.", None),  # a year alone says too little
+    ("Effective 30 days after the notice.", None),
+    ("Updated 13/45/2021", None),
+])
+def test_stated_dates(text, expected):
+    from ingest.dating import stated_date
+
+    assert stated_date(text) == expected
