@@ -285,18 +285,19 @@ class Assistant:
         selection = select_units(ranked, type_re, parts)
         trace.chosen = selection.units if selection else []
         lead = selection.lead if selection else None
-        # with an LLM, it reads what the answer would quote before the decision (assistant/judge.py)
-        judged = None
-        if self.judge and self.fitted.judged and selection and llm_history is not None and not query.follow_up:
-            judged_at = time.perf_counter()
-            judged = self.judge.probability(query.original, selection.units)
-            trace.timings_ms["judge"] = _ms(judged_at)
+        judge = None  # with an LLM, it reads what the answer would quote (assistant/judge.py); not for follow-ups
+        if self.judge and selection and llm_history is not None and not query.follow_up:
+            def judge() -> float | None:
+                at = time.perf_counter()
+                judged = self.judge.probability(query.original, selection.units)
+                trace.timings_ms["judge"] = _ms(at)
+                return judged
         decision = self.policy.decide(lead, Evidence(
             in_domain=in_domain, wants_type=type_re is not None,
             # the value may sit in a neighbour quoted with the lead ("… by email to X." before "This inbox is …")
             type_found=bool(selection and type_re and any(type_re.search(u.text) for u in selection.group)),
             focus_found=bool(lead and _mentions_focus(lead, question_tokens, idf)),
-            novelty=novelty(scoring_text, idf), cross_language=bool(lead and lead.chunk.language != lang)), judged)
+            novelty=novelty(scoring_text, idf), cross_language=bool(lead and lead.chunk.language != lang)), judge)
         trace.policy = decision
         answered = decision.answer
         if not answered and not in_domain and not (best is not None and best.coverage >= NEAR_COVERAGE):

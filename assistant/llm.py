@@ -68,7 +68,6 @@ class OpenAICompatible:
         except (OSError, ValueError) as err:  # sockets reset mid-stream, malformed events
             raise LLMUnavailable(f"{type(err).__name__}: {str(err)[:200]}") from err
 
-
     def yes_probability(self, messages: list[dict[str, str]]) -> float:
         """Read from the first token's log-probabilities (one generated token, no sampling); a server that sends
         none is read from the word it wrote (1.0 or 0.0)."""
@@ -77,9 +76,7 @@ class OpenAICompatible:
         try:
             response = self._client.chat.completions.create(model=self.name, messages=messages, temperature=0,
                                                             max_tokens=1, logprobs=True, top_logprobs=10)
-        except openai.OpenAIError as err:
-            raise LLMUnavailable(f"{type(err).__name__}: {str(err)[:200]}") from err
-        except (OSError, ValueError) as err:
+        except (openai.OpenAIError, OSError, ValueError) as err:
             raise LLMUnavailable(f"{type(err).__name__}: {str(err)[:200]}") from err
         choice = response.choices[0] if response.choices else None
         if choice is None:

@@ -7,6 +7,7 @@ evaluation report prints how well the probabilities held (its reliability table)
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.evidence import Unit
@@ -63,19 +64,21 @@ class AbstentionPolicy:
             "cross_language": float(evidence.cross_language),
         }
 
-    def decide(self, lead: Unit | None, evidence: Evidence, judged: float | None = None) -> Decision:
-        """`judged`: an LLM judge's probability that the quoted units answer (assistant/judge.py); used when the
-        judge was fitted for this policy, ignored otherwise."""
+    def decide(self, lead: Unit | None, evidence: Evidence, judge: Callable[[], float | None] | None = None) -> Decision:
+        """`judge`: asks an LLM judge for its probability that the quoted units answer (assistant/judge.py). It is
+        called only when the judge was fitted for this policy and the decision is not vetoed (its answer could not
+        change it: seconds saved on a CPU model); None from it leaves the decision to the policy."""
         if lead is None:
             return Decision(False, 0.0)
         features = self.features(lead, evidence)
         p = self.fitted.answer.probability(features)
         combined = self.fitted.judged
-        if judged is None or combined is None:
+        judged = judge() if judge is not None and combined is not None and not vetoed(features) else None
+        if judged is None:
             return Decision(p >= self.fitted.threshold and not vetoed(features), p, features)
         both = judge_features(p, judged)
         q = combined.answer.probability(both)
-        return Decision(q >= combined.threshold and not vetoed(features), q, features | both)
+        return Decision(q >= combined.threshold, q, features | both)
 
 
 def judge_features(policy: float, judged: float) -> dict[str, float]:

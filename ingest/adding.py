@@ -128,10 +128,9 @@ def _plan(corpus_dir: Path, path: Path, cleaned: str, given: GivenFields, existi
     else:
         file_name = _free_name(corpus_dir, path, existing, doc_id)
     title = given.title or (old.title if old else guessed)
-    if given.as_of:
-        as_of, approximate = given.as_of, False
-    elif stated_date(cleaned):  # a new version's own "Updated …" line beats the old entry's date
-        as_of, approximate = stated_date(cleaned), False
+    stated = stated_date(cleaned)
+    if given.as_of or stated:  # a new version's own "Updated …" line beats the old entry's date
+        as_of, approximate = given.as_of or stated, False
     elif old is not None:
         as_of, approximate = old.as_of, old.as_of_approximate
     else:  # the file's date is the day it was downloaded or copied: marked approximate

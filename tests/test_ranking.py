@@ -102,6 +102,28 @@ def test_an_asked_for_value_missing_from_the_lead_is_never_answered_whatever_the
     assert policy.decide(unit, Evidence(in_domain=True, wants_type=False, type_found=False, focus_found=True)).answer
 
 
+def test_the_judge_is_asked_only_when_fitted_for_and_never_for_a_vetoed_decision():
+    from assistant.fitted import Judged
+
+    unit = units_of(_chunk(FAQ))[2]
+    unit.coverage = 1.0
+    judged = Judged(Logistic(0.0, {"policy": 0.0, "judge": 1.0}), 0.5, {"llm": "fake"})
+    policy = AbstentionPolicy(Fitted("fake", answer=Logistic(5.0, {"coverage": 5.0}), threshold=0.5, judged=judged))
+    asked = []
+
+    def judge(answer: float | None):
+        return lambda: asked.append(answer) or answer
+
+    plain = Evidence(in_domain=True, wants_type=False, type_found=False, focus_found=True)
+    refused = policy.decide(unit, plain, judge(0.01))
+    assert not refused.answer and refused.features["judge"] < -4 and asked == [0.01]
+    assert policy.decide(unit, plain, judge(None)).answer  # an unavailable judge leaves it to the policy
+    vetoed = Evidence(in_domain=True, wants_type=True, type_found=False, focus_found=True)
+    assert not policy.decide(unit, vetoed, judge(0.99)).answer and 0.99 not in asked
+    unfitted = AbstentionPolicy(Fitted("fake", answer=Logistic(5.0, {"coverage": 5.0}), threshold=0.5))
+    assert unfitted.decide(unit, plain, judge(0.01)).answer and asked == [0.01, None]
+
+
 def test_fit_logistic_recovers_the_direction_that_separates_the_labels():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(400, 2))
