@@ -145,3 +145,18 @@ def test_stated_dates(text, expected):
     from ingest.dating import stated_date
 
     assert stated_date(text) == expected
+
+
+def test_only_the_latest_changes_are_kept_for_undo(corpus_copy, monkeypatch):
+    import ingest.history
+
+    monkeypatch.setattr(ingest.history, "KEEP", 2)
+    ids = [e.id for e in read_manifest(corpus_copy)[:3]]
+    for doc_id in ids:
+        remove_document(corpus_copy, doc_id)
+    assert len(list((corpus_copy / ".history").iterdir())) == 2
+    undo_last(corpus_copy)
+    undo_last(corpus_copy)
+    assert ids[0] not in manifest(corpus_copy) and {ids[1], ids[2]} <= set(manifest(corpus_copy))
+    with pytest.raises(PeerhelpError, match="no change to undo"):
+        undo_last(corpus_copy)
