@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ingest.cleaning import clean_text
 from ingest.dating import stated_date
+from ingest.describing import UNKNOWN_ISSUER, describe
 from ingest.history import snapshot
 from ingest.loaders import load_text
 from ingest.manifest import SUPPORTED_SUFFIXES, DocumentEntry, read_manifest, slugify, write_manifest
@@ -118,8 +119,8 @@ def remove_document(corpus_dir: Path, doc_id: str) -> DocumentEntry:
 def _plan(corpus_dir: Path, path: Path, cleaned: str, given: GivenFields, existing: list[DocumentEntry]) -> Added:
     """The entry a file gets; a replaced document keeps every field not given."""
     old = next((e for e in existing if e.id == given.id), None) if given.id else None
-    guessed = _guess_title(cleaned, path)
-    inferred = slugify(given.title or guessed)
+    described = describe(path, cleaned, given.url or (old.url if old else None))
+    inferred = slugify(given.title or described.title)
     doc_id = given.id or _free_id(inferred, existing)
     if path.resolve().parent == corpus_dir.resolve():  # a file already in corpus/ (one with no entry) keeps its name
         file_name = path.name
@@ -127,7 +128,7 @@ def _plan(corpus_dir: Path, path: Path, cleaned: str, given: GivenFields, existi
         file_name = old.file
     else:
         file_name = _free_name(corpus_dir, path, existing, doc_id)
-    title = given.title or (old.title if old else guessed)
+    title = given.title or (old.title if old else described.title)
     stated = stated_date(cleaned)
     if given.as_of or stated:  # a new version's own "Updated …" line beats the old entry's date
         as_of, approximate = given.as_of or stated, False
@@ -136,7 +137,7 @@ def _plan(corpus_dir: Path, path: Path, cleaned: str, given: GivenFields, existi
     else:  # the file's date is the day it was downloaded or copied: marked approximate
         as_of, approximate = date.fromtimestamp(path.stat().st_mtime).isoformat(), True
     entry = DocumentEntry(
-        id=doc_id, file=file_name, title=title, issuer=given.issuer or (old.issuer if old else "Unknown issuer"),
+        id=doc_id, file=file_name, title=title, issuer=given.issuer or (old.issuer if old and old.issuer != UNKNOWN_ISSUER else described.issuer),
         kind=given.kind or (old.kind if old else _guess_kind(path, title)), url=given.url or (old.url if old else None),
         as_of=as_of, as_of_approximate=approximate,
         language=given.language or (old.language if old else detect_language(cleaned)))
@@ -173,14 +174,6 @@ def _free_name(corpus_dir: Path, path: Path, existing: list[DocumentEntry], doc_
         name = f"{doc_id}-{n}{path.suffix.lower()}"
         n += 1
     return name
-
-
-def _guess_title(cleaned: str, path: Path) -> str:
-    for line in cleaned.splitlines():
-        s = line.lstrip("#").strip()
-        if 3 <= len(s) <= 120:
-            return s
-    return path.stem.replace("_", " ").replace("-", " ").strip() or path.name
 
 
 def _guess_kind(path: Path, title: str) -> str:

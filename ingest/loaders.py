@@ -134,6 +134,7 @@ def _heading_level(style: str) -> int:
 
 
 _BLOCK_TAGS = {"p", "div", "section", "article", "main", "blockquote", "li", "dd", "dt", "pre", "address", "figcaption"}
+_HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
 _SKIP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "template", "iframe"}
 
 
@@ -152,6 +153,13 @@ def html_to_text(markup: str) -> str:
         if text:
             lines.append(prefix + text)
 
+    def walk_heading(heading) -> None:
+        flush()
+        buf.append(heading.get_text(" "))
+        lines.append("")
+        flush("#" * int(heading.name[1]) + " ")
+        lines.append("")
+
     def walk(node) -> None:
         for child in node.children:
             if isinstance(child, NavigableString):
@@ -159,15 +167,16 @@ def html_to_text(markup: str) -> str:
                     continue
                 buf.append(str(child))
                 continue
-            if not isinstance(child, Tag) or child.name in _SKIP_TAGS:
+            if not isinstance(child, Tag):
                 continue
             name = child.name
-            if name in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-                flush()
-                buf.append(child.get_text(" "))
-                lines.append("")
-                flush("#" * int(name[1]) + " ")
-                lines.append("")
+            if name == "header":  # page chrome, except the page's own heading, which often sits in it
+                for heading in child.find_all(_HEADINGS):
+                    walk_heading(heading)
+            elif name in _SKIP_TAGS:
+                continue
+            elif name in _HEADINGS:
+                walk_heading(child)
             elif name == "br":
                 flush()
             elif name == "table":

@@ -18,6 +18,7 @@ from evals.runner import SUMMARY_ROWS, check_gate, run_eval, write_report
 from ingest.adding import GivenFields, add_documents, remove_document
 from ingest.cleaning import clean_text
 from ingest.history import last_change, undo_last
+from ingest.describing import capitalized
 from ingest.loaders import load_text
 from ingest.manifest import Kind, read_manifest, unmatched
 from ingest.pipeline import run_ingest
@@ -214,7 +215,7 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
         folder = Path(tempfile.mkdtemp(prefix="peerhelp-note-"))
         note = folder / "staff-note.md"
         note.write_text(staff_note_text(answer, source_url), encoding="utf-8")
-        given = GivenFields(title=(title or question).strip()[:160], issuer="County staff (curated answer)", kind="staff-note",
+        given = GivenFields(title=capitalized((title or question).strip()[:160]), issuer="County staff (curated answer)", kind="staff-note",
                             url=source_url.strip())
 
         def action() -> str:
