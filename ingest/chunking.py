@@ -15,9 +15,11 @@ from ingest.cleaning import RECORD_SEP
 
 TokenCounter = Callable[[str], int]
 MODEL_MAX_TOKENS = 254  # 256 minus [CLS] and [SEP]
-CHUNKING_VERSION = 2  # bump when chunk boundaries change: every document is then re-embedded
+CHUNKING_VERSION = 3  # bump when chunk boundaries change: every document is then re-embedded
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+# An FAQ's question line ("Q: …?", "3. …?", "¿…?"): it starts a block that keeps its answer with it.
+QUESTION_LINE = re.compile(r"^\s*(?:Q\d*[.:)]?\s+|\d{1,2}[.)]\s+)?[¿A-ZÁÉÍÓÚÑ][^?\n]{5,200}\?\s*$")
 
 
 @dataclass
@@ -103,8 +105,8 @@ def heading_level(line: str, prev_blank: bool, next_line: str) -> int:
     if m:
         return len(m.group(1))
     s = line.strip()
-    if not prev_blank or next_line.strip().startswith(RECORD_SEP.strip()):
-        return 0
+    if not prev_blank or next_line.strip().startswith(RECORD_SEP.strip()) or QUESTION_LINE.match(s):
+        return 0  # an FAQ's question opens its own chunk with its answer (`_pack`); it is not a section
     words = s.split()
     if not 1 <= len(words) <= 12 or len(s) > 90:
         return 0
@@ -176,29 +178,54 @@ def chunk_document(
 
 def _pack(lines: list[Line], cleaned: str, title: str, heading_path: list[str],
           count_tokens: TokenCounter, target: int) -> list[tuple[int, int]]:
-    """Group consecutive lines into spans of at most `target` tokens (prefix included)."""
+    """Group consecutive lines into spans of at most `target` tokens (prefix included). An FAQ question and the
+    lines that answer it are a span of their own (its vector is about that one question), split at lines only
+    when the pair alone is over the budget."""
     prefix_tokens = count_tokens(context_prefix(title, heading_path))
     budget = max(32, target - prefix_tokens)
     hard_budget = max(32, MODEL_MAX_TOKENS - prefix_tokens)
     spans: list[tuple[int, int]] = []
     cur: tuple[int, int] | None = None
     cur_tokens = 0
-    for line in lines:
-        n = count_tokens(line.text)
-        if n > hard_budget:
-            if cur:
-                spans.append(cur)
-                cur, cur_tokens = None, 0
-            spans.extend(_split_long(line, count_tokens, budget))
-            continue
-        if cur and cur_tokens + n > budget:
+    for block in _blocks(lines):
+        tokens = [count_tokens(line.text) for line in block]
+        asked = bool(QUESTION_LINE.match(block[0].text))
+        if asked and cur:
             spans.append(cur)
             cur, cur_tokens = None, 0
-        cur = (cur[0], line.end) if cur else (line.start, line.end)
-        cur_tokens += n
+        if asked and sum(tokens) <= budget:
+            spans.append((block[0].start, block[-1].end))
+            continue
+        for line, n in zip(block, tokens):
+            if n > hard_budget:
+                if cur:
+                    spans.append(cur)
+                    cur, cur_tokens = None, 0
+                spans.extend(_split_long(line, count_tokens, budget))
+                continue
+            if cur and cur_tokens + n > budget:
+                spans.append(cur)
+                cur, cur_tokens = None, 0
+            cur = (cur[0], line.end) if cur else (line.start, line.end)
+            cur_tokens += n
     if cur:
         spans.append(cur)
     return spans
+
+
+def _blocks(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped so that a question line and the lines up to the next question are together."""
+    blocks: list[list[Line]] = []
+    in_answer = False
+    for line in lines:
+        if QUESTION_LINE.match(line.text):
+            blocks.append([line])
+            in_answer = True
+        elif in_answer:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    return blocks
 
 
 def _split_long(line: Line, count_tokens: TokenCounter, budget: int) -> list[tuple[int, int]]:

@@ -13,7 +13,7 @@ answers it (and the embedding of an answer line knows what it answers).
 import re
 from dataclasses import dataclass
 
-from ingest.chunking import Chunk, context_prefix
+from ingest.chunking import QUESTION_LINE, Chunk, context_prefix
 from ingest.cleaning import RECORD_SEP
 
 UNITS_VERSION = 2  # part of the index signature: unit vectors are stored in this order
@@ -34,8 +34,6 @@ class UnitSpan:
     asks: str = ""  # the FAQ question this unit sits under, if any
 
 
-_QUESTION_LINE = re.compile(r"^\s*(?:Q\d*[.:)]?\s+|\d{1,2}[.)]\s+)?[¿A-ZÁÉÍÓÚÑ][^?\n]{5,200}\?\s*$")
-
 
 def split_units(chunk: Chunk) -> list[UnitSpan]:
     units: list[UnitSpan] = []
@@ -46,7 +44,7 @@ def split_units(chunk: Chunk) -> list[UnitSpan]:
         pos += len(line) + 1
         if not line.strip():
             continue
-        if _QUESTION_LINE.match(line) and not line.startswith("- "):
+        if QUESTION_LINE.match(line) and not line.startswith("- "):
             units.append(UnitSpan(line.strip(), line_start + len(line) - len(line.lstrip()),
                                   line_start + len(line.rstrip()), "question"))
             asks = line.strip()

@@ -58,3 +58,22 @@ def test_heading_level__shapes():
     assert heading_level("Lucero Robles, LCSW", True, "") == 0
     assert heading_level("Questions and comments may be submitted by email to Peers@dhcs.ca.gov.", True, "") == 0
     assert heading_level("Kern — DMC-ODS & SMHS", True, "") == 0
+
+
+def test_chunk_document__an_faq_question_stays_with_its_answer(embedder, tmp_path):
+    """A question-and-answer PDF: every chunk that holds a question holds the answer under it too."""
+    from ingest.loaders import load_text
+    from tests.test_loaders import make_pdf
+
+    lines = ["County Peer Stipend FAQ", ""]
+    for n in range(1, 7):
+        lines += [f"Q{n}: What happens with stipend question number {n} when a peer applies?",
+                  f"A: Answer {n} says the county reviews the stipend request within ten business days and sends "
+                  f"a letter to the peer with the decision and the next steps for the training cohort."]
+    cleaned = clean_text(load_text(make_pdf(tmp_path / "faq.pdf", lines), 1_000_000))
+    chunks = chunk_document(cleaned, doc_id="faq", count_tokens=embedder.count_tokens, target_tokens=90,
+                            meta={"title": "County Peer Stipend FAQ"})
+    assert len(chunks) >= 3  # the budget forces several chunks
+    for n in range(1, 7):
+        [holder] = [c for c in chunks if f"stipend question number {n} " in c.text]
+        assert f"Answer {n} says" in holder.text, (n, holder.text)
