@@ -112,10 +112,11 @@ class ConversationStore:
                                                      status=turn.status, language=turn.language))
         return True
 
-    def turns_with_status(self, status: str) -> list[tuple[str, float, str]]:
-        """(redacted question, time, language) of every stored turn with this status, oldest first."""
+    def turns_with_status(self, status: str) -> list[tuple[str, float, str, str]]:
+        """(redacted question, time, language, conversation id) of every stored turn with this status, oldest
+        first."""
         with self._engine.connect() as db:
-            rows = db.execute(select(turns.c.question, turns.c.at, turns.c.language)
+            rows = db.execute(select(turns.c.question, turns.c.at, turns.c.language, turns.c.conversation_id)
                               .where(turns.c.status == status).order_by(turns.c.at, turns.c.id)).all()
         return [tuple(r) for r in rows]
 

@@ -23,9 +23,23 @@ def test_abstentions_and_thumbs_down_are_collected_and_grouped_by_similarity(tmp
     vectors = {"parking at the exam?": _unit(1, 0.1), "is parking free at the exam": _unit(1, 0.2),
                "what is grandparenting": _unit(0, 1)}
     groups = group_gaps(gaps, lambda texts: np.stack([vectors[t] for t in texts]))
-    assert [g.count for g in groups] == [2, 1] and groups[1].gaps[0].comment == "no deadline"
+    # one person asking twice is one conversation; the group still shows both messages
+    assert [(g.count, len(g.gaps)) for g in groups] == [(1, 2), (1, 1)] and groups[1].gaps[0].comment == "no deadline"
     assert gaps_csv(groups).count("\n") == 4
     assert group_gaps([], lambda texts: []) == []
+
+
+def test_a_group_counts_conversations_not_messages(tmp_path):
+    """One client retrying 50 times is one person; three people asking once each are three."""
+    store = ConversationStore(f"sqlite:///{tmp_path / 's.sqlite'}")
+    for n in range(50):
+        store.remember("retrying", "is parking free at the exam", "abstained", "en", now=1_000_000 + n)
+    for c in ("a", "b", "c"):
+        store.remember(c, "can i bring my dog to the exam", "abstained", "en", now=1_001_000)
+    vectors = {"is parking free at the exam": _unit(1, 0), "can i bring my dog to the exam": _unit(0, 1)}
+    groups = group_gaps(collect_gaps(store), lambda texts: np.stack([vectors[t] for t in texts]))
+    assert [(g.representative, g.count, len(g.gaps)) for g in groups] == [
+        ("can i bring my dog to the exam", 3, 3), ("is parking free at the exam", 1, 50)]
 
 
 def test_staff_eval_items_get_the_next_free_id_and_the_dev_split():

@@ -27,7 +27,7 @@ def test_history_feedback_forget_and_purge(store_url):
     assert not store.add_feedback("c1", "999999999", "up") and not store.add_feedback("c1", "x", "up")
     [rating] = store.feedback()
     assert (rating.rating, rating.message_id, rating.question) == ("up", first, "Is Kern County participating?")
-    assert [q for q, _, _ in store.turns_with_status("abstained")] == ["what about the exam?"]
+    assert [q for q, _, _, _ in store.turns_with_status("abstained")] == ["what about the exam?"]
     assert store.forget("c1") and not store.forget("c1") and store.feedback() == []
     assert store.history("c2", now=1005.0) == ["other person"]
     assert store.purge(now=1003.0 + 86400 + 1) == 1 and store.history("c2", now=1005.0) == []

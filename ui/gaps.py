@@ -37,6 +37,7 @@ class Gap:
     source: str  # "abstained" or "thumbs down"
     comment: str = ""
     language: str = "en"
+    conversation: str = ""
 
 
 @dataclass
@@ -46,7 +47,8 @@ class GapGroup:
 
     @property
     def count(self) -> int:
-        return len(self.gaps)
+        """How many conversations asked it: one client retrying is one person, not a pattern."""
+        return len({g.conversation or id(g) for g in self.gaps})
 
     @property
     def first(self) -> str:
@@ -63,8 +65,9 @@ def _day(ts: float) -> str:
 
 def collect_gaps(store: ConversationStore) -> list[Gap]:
     """Abstained turns and thumbs-down ratings (both already redacted when stored)."""
-    return [Gap(q, at, "abstained", language=lang) for q, at, lang in store.turns_with_status("abstained")] + \
-        [Gap(f.question, f.at, "thumbs down", comment=f.comment, language=f.language) for f in store.feedback("down")]
+    return [Gap(q, at, "abstained", language=lang, conversation=c) for q, at, lang, c in store.turns_with_status("abstained")] + \
+        [Gap(f.question, f.at, "thumbs down", comment=f.comment, language=f.language, conversation=f.conversation_id)
+         for f in store.feedback("down")]
 
 
 def group_gaps(gaps: list[Gap], embed) -> list[GapGroup]:
@@ -78,20 +81,21 @@ def group_gaps(gaps: list[Gap], embed) -> list[GapGroup]:
         best = int(np.argmax([c @ vector for c in centroids])) if centroids else -1
         if best >= 0 and float(centroids[best] @ vector) >= SIMILAR:
             groups[best].gaps.append(gap)
-            mean = centroids[best] * (groups[best].count - 1) + vector
+            mean = centroids[best] * (len(groups[best].gaps) - 1) + vector
             centroids[best] = mean / np.linalg.norm(mean)
         else:
             centroids.append(vector)
             groups.append(GapGroup(gap.question, [gap]))
-    return sorted(groups, key=lambda g: (-g.count, g.representative))
+    return sorted(groups, key=lambda g: (-g.count, -len(g.gaps), g.representative))
 
 
 def groups_table(groups: list[GapGroup]) -> list[list]:
-    return [[i, g.representative, g.count, sum(x.source == "thumbs down" for x in g.gaps), g.first, g.last,
+    return [[i, g.representative, g.count, len(g.gaps), sum(x.source == "thumbs down" for x in g.gaps), g.first, g.last,
              " | ".join(x.comment for x in g.gaps if x.comment)[:300]] for i, g in enumerate(groups, start=1)]
 
 
-GROUP_COLUMNS = ["group", "question (representative)", "count", "thumbs down", "first", "last", "comments"]
+GROUP_COLUMNS = ["group", "question (representative)", "conversations", "messages", "thumbs down", "first", "last",
+                 "comments"]
 
 
 def gaps_csv(groups: list[GapGroup]) -> str:
