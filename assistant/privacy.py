@@ -9,8 +9,11 @@ _RULES = [
     (re.compile(r"\b(?:medi-?cal|cin|member|client|case|license|certification)\s*(?:id|number|no\.?|#)\s*[:#]?\s*[A-Z0-9-]{5,}\b",
                 re.IGNORECASE), "[id number]"),
     (re.compile(r"\b(?:born on|dob|date of birth|fecha de nacimiento)\s*:?\s*[\w/,. -]{6,20}", re.IGNORECASE), "[date of birth]"),
-    (re.compile(r"\b(my name is|i am called|call me|me llamo|mi nombre es)\s+[A-ZÁÉÍÓÚÑ][\w'-]+(\s+[A-ZÁÉÍÓÚÑ][\w'-]+){0,2}",
+    # "My name is …" names someone whatever the case; "call me …" only before a capitalised word ("call me at
+    # 555-…", "call me back" name nobody).
+    (re.compile(r"\b(my name is|i am called|me llamo|mi nombre es)\s+[a-záéíóúñ][\w'-]+(\s+(?-i:[A-ZÁÉÍÓÚÑ])[\w'-]+){0,2}",
                 re.IGNORECASE), r"\1 [name]"),
+    (re.compile(r"\b((?i:call me))\s+[A-ZÁÉÍÓÚÑ][\w'-]+(\s+[A-ZÁÉÍÓÚÑ][\w'-]+){0,2}"), r"\1 [name]"),
     (re.compile(r"\b\d{1,5}\s+[A-Z][\w]*(?:\s+[A-Z][\w]*){0,3}\s+(?:St|Street|Ave|Avenue|Blvd|Rd|Road|Dr|Drive|Ln|Lane|Way|Ct)\b\.?"),
      "[address]"),
 ]

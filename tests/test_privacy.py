@@ -3,6 +3,8 @@
 import logging
 import sqlite3
 
+import pytest
+
 from fastapi.testclient import TestClient
 
 from assistant.conversations import ConversationStore
@@ -67,3 +69,13 @@ def test_feedback__stored_redacted_replaced_on_second_rating_and_forgotten_with_
     store.add_feedback("c2", mid, "down", now=1_000_000)
     store.purge(now=1_000_000 + 31 * 86400)
     assert store.feedback() == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Call me at 415-555-0100 tomorrow", "Call me at [phone] tomorrow"),
+    ("call me back when you can", "call me back when you can"),
+    ("call me Maria Lopez please", "call me [name] please"),
+    ("my name is jose and i need help", "my name is [name] and i need help"),
+])
+def test_redaction_takes_names_and_numbers_but_not_the_words_around_them(text, expected):
+    assert redact(text) == expected
