@@ -19,3 +19,8 @@ class LoadError(PeerhelpError):
     def __init__(self, path: str, reason: str, fix: str):
         self.path, self.reason, self.fix = path, reason, fix
         super().__init__(f"{path}: {reason}. Fix: {fix}")
+
+    def by_name(self) -> str:
+        """The message with the file's name only: a console upload's path is a server's temporary folder, which
+        means nothing to the clerk and should not be shown."""
+        return f"{self.path.replace(chr(92), '/').rsplit('/', 1)[-1]}: {self.reason}. Fix: {self.fix}"

@@ -126,7 +126,7 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
         try:
             raw = load_text(settings.corpus_dir / entry.file, int(settings.max_file_mb * 1_000_000))
         except LoadError as err:
-            return f"Cannot read: {err}", "", []
+            return f"Cannot read: {err.by_name()}", "", []
         index = get_assistant().index
         chunks = [[c.n, c.section or "", c.tokens, c.start, c.end, c.text] for c in index.chunks if c.doc_id == doc_id]
         return raw, clean_text(raw), chunks
@@ -140,7 +140,7 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
         def action() -> str:
             added, failed = add_documents(settings.corpus_dir, [Path(file)], given, int(settings.max_file_mb * 1_000_000))
             if failed:
-                return "Not added: " + "; ".join(str(f) for f in failed)
+                return "Not added: " + "; ".join(f.by_name() for f in failed)
             return "\n".join(a.message() for a in added) + ".\n\n" + ingest(progress)
 
         return locked(action), documents_rows(), gr.update(choices=document_ids())
@@ -221,7 +221,7 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
         def action() -> str:
             added, failed = add_documents(settings.corpus_dir, [note], given, int(settings.max_file_mb * 1_000_000))
             if failed:
-                return "Not added: " + "; ".join(str(f) for f in failed)
+                return "Not added: " + "; ".join(f.by_name() for f in failed)
             return f"Curated answer added as document {added[0].entry.id} (kind staff-note).\n\n" + ingest(progress)
 
         return locked(action)
