@@ -6,16 +6,17 @@ source of truth: the next ingest, a restart or a new machine sees the same docum
 
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from ingest.cleaning import clean_text
-from ingest.dating import stated_date
+from ingest.dating import stated_date, written_date
 from ingest.describing import UNKNOWN_ISSUER, describe
 from ingest.history import snapshot
 from ingest.loaders import load_text
-from ingest.manifest import SUPPORTED_SUFFIXES, DocumentEntry, read_manifest, slugify, write_manifest
+from ingest.manifest import (ID_PATTERN, SUPPORTED_SUFFIXES, WEB_ADDRESS, DocumentEntry, Kind, read_manifest, slugify,
+                             write_manifest)
 from core.errors import LoadError, PeerhelpError
 
 _SPANISH = set("el la los las de del que y en para con por una un es se su sus al como más pero está son".split())
@@ -70,6 +71,7 @@ def add_documents(corpus_dir: Path, paths: list[Path], given: GivenFields,
     files = expand_paths(paths)
     if len(files) > 1 and (given.title or given.id or given.url):
         raise PeerhelpError("--title, --id and --url describe one document. Fix: add files one at a time to give them.")
+    given = _checked(given)
     entries = read_manifest(corpus_dir)
     planned: list[tuple[Path, Added]] = []
     failed: list[LoadError] = []
@@ -142,6 +144,27 @@ def _plan(corpus_dir: Path, path: Path, cleaned: str, given: GivenFields, existi
         as_of=as_of, as_of_approximate=approximate,
         language=given.language or (old.language if old else detect_language(cleaned)))
     return Added(entry, path.name, old, inferred if doc_id != inferred and not given.id else None)
+
+
+def _checked(given: GivenFields) -> GivenFields:
+    """The fields staff typed, each refused with the field's name, what is wrong and how to write it — before any
+    file is touched. A date is taken as people write it."""
+    as_of = given.as_of
+    if as_of is not None:
+        as_of = written_date(as_of)
+        if as_of is None:
+            raise PeerhelpError(f"As-of date '{given.as_of}' is not a date. Fix: write it like 2026-03-15, 2026-03, "
+                                "March 2026 or 3/15/2026.")
+    if given.url is not None and not WEB_ADDRESS.match(given.url.strip()):
+        raise PeerhelpError(f"URL '{given.url}' is not a web address. Fix: paste the page's full address, "
+                            "starting with https://.")
+    if given.kind is not None and given.kind not in {k.value for k in Kind}:
+        raise PeerhelpError(f"Kind '{given.kind}' is not one of {', '.join(k.value for k in Kind)}. Fix: pick one of "
+                            "those, or leave it empty to have it guessed.")
+    if given.id is not None and not ID_PATTERN.match(given.id):
+        raise PeerhelpError(f"Id '{given.id}' is not an id. Fix: use lowercase letters, digits and '-' (see the "
+                            "Documents table for the ids in use).")
+    return replace(given, as_of=as_of, url=given.url.strip() if given.url else None)
 
 
 def _same_bytes(corpus_dir: Path, path: Path, entries: list[DocumentEntry]) -> DocumentEntry | None:

@@ -21,6 +21,7 @@ _VALUE = (rf"(?P<iso>\d{{4}}-\d{{2}}(?:-\d{{2}})?)|(?P<us>\d{{1,2}})/(?P<usd>\d{
           rf"(?:(?P<d1>\d{{1,2}})\s+(?:de\s+)?)?(?P<month>{_MONTH_NAME})\.?\s+(?:(?P<d2>\d{{1,2}}),?\s+)?(?:de\s+)?(?P<year>\d{{4}})")
 STATED = re.compile(rf"\b{_LABEL}\s*(?:on|:|en|el|as\s+of)?\s*(?:on|:|en|el)?\s*(?:{_VALUE})\b", re.IGNORECASE)
 HEAD, TAIL = 3000, 2000
+_WRITTEN = re.compile(rf"^\s*(?:{_VALUE}|(?P<year_only>\d{{4}}))\s*$", re.IGNORECASE)
 
 
 def stated_date(text: str) -> str | None:
@@ -31,6 +32,17 @@ def stated_date(text: str) -> str | None:
             if found:
                 return found
     return None
+
+
+def written_date(value: str) -> str | None:
+    """A date as staff type it ("March 2026", "3/15/2026", "2026-03", "15 de marzo de 2026", "2026") as YYYY[-MM[-DD]];
+    None if it is not one."""
+    m = _WRITTEN.match(value or "")
+    if m is None:
+        return None
+    if m["year_only"]:
+        return m["year_only"] if 1990 <= int(m["year_only"]) <= 2100 else None
+    return _as_iso(m)
 
 
 def _as_iso(m: re.Match) -> str | None:

@@ -20,7 +20,9 @@ from core.errors import ManifestError
 MANIFEST_NAME = "manifest.json"
 SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
 _AS_OF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# A citation's link opens in a peer's browser: only a web address, never javascript: or data:.
+WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\.[^\s]+$", re.IGNORECASE)
 
 
 class Kind(str, Enum):
@@ -49,8 +51,15 @@ class DocumentEntry(BaseModel):
     @field_validator("id")
     @classmethod
     def _id_is_slug(cls, v: str) -> str:
-        if not _ID.match(v):
+        if not ID_PATTERN.match(v):
             raise ValueError("use lowercase letters, digits and '-' (max 64 chars)")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_web_address(cls, v: str | None) -> str | None:
+        if v is not None and not WEB_ADDRESS.match(v):
+            raise ValueError("the URL must be a web address starting with https:// or http://")
         return v
 
     @field_validator("as_of")

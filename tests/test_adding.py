@@ -160,3 +160,26 @@ def test_only_the_latest_changes_are_kept_for_undo(corpus_copy, monkeypatch):
     assert ids[0] not in manifest(corpus_copy) and {ids[1], ids[2]} <= set(manifest(corpus_copy))
     with pytest.raises(PeerhelpError, match="no change to undo"):
         undo_last(corpus_copy)
+
+
+@pytest.mark.parametrize("typed,stored", [("March 2026", "2026-03"), ("3/15/2026", "2026-03-15"), ("2026-03", "2026-03"),
+                                          ("15 de marzo de 2026", "2026-03-15"), ("2026", "2026")])
+def test_a_date_is_taken_as_staff_write_it(tmp_path, corpus_copy, typed, stored):
+    doc = tmp_path / "memo.txt"
+    doc.write_text("Supervision memo\n\nPeer staff meet their supervisor every week.\n")
+    [added], _ = add_documents(corpus_copy, [doc], GivenFields(as_of=typed), MAX)
+    assert (added.entry.as_of, added.entry.as_of_approximate) == (stored, False)
+
+
+@pytest.mark.parametrize("given,field", [(GivenFields(as_of="Marchh 2026"), "As-of date"),
+                                         (GivenFields(url="javascript:alert(1)"), "URL"),
+                                         (GivenFields(kind="memo"), "Kind"),
+                                         (GivenFields(id="Bad Id!"), "Id")])
+def test_a_bad_field_is_refused_by_name_with_its_fix_and_nothing_changes(tmp_path, corpus_copy, given, field):
+    doc = tmp_path / "memo.txt"
+    doc.write_text("Supervision memo\n\nPeer staff meet their supervisor every week.\n")
+    before = (corpus_copy / "manifest.json").read_text()
+    with pytest.raises(PeerhelpError, match=rf"^{field} '.*' is not .*Fix: "):
+        add_documents(corpus_copy, [doc], given, MAX)
+    assert (corpus_copy / "manifest.json").read_text() == before and not (corpus_copy / "memo.txt").exists()
+    assert last_change(corpus_copy) is None  # no change recorded: nothing to undo

@@ -158,6 +158,11 @@ def test_a_bad_file_gets_the_clear_ingest_error(client, tmp_path):
     status, docs, _ = client.predict(handle_file(str(broken)), "", "", None, "", "", "", api_name="/add_document")
     assert status.startswith("Not added:") and "broken.pdf" in status and "Fix" in status
     assert "/" not in status.split("Fix")[0], status  # the file's name, never the server's temporary folder
+    memo = tmp_path / "memo.txt"
+    memo.write_text("Supervision memo\n\nPeer staff meet their supervisor every week.\n")
+    status, docs, _ = client.predict(handle_file(str(memo)), "", "", None, "", "Marchh 2026", "", api_name="/add_document")
+    assert status.startswith("Not done: As-of date 'Marchh 2026' is not a date. Fix:"), status  # the field, not "Error"
+    assert len(rows(docs)) == 5
     assert len(rows(docs)) == 5
 
 

@@ -49,3 +49,14 @@ def test_read_manifest__duplicate_ids_are_refused(corpus_copy):
     path.write_text(json.dumps(data))
     with pytest.raises(ManifestError, match="appears twice"):
         read_manifest(corpus_copy)
+
+
+def test_a_manifest_link_must_be_a_web_address(tmp_path):
+    """A citation's link opens in a peer's browser: a hand-edited javascript: URL is refused at ingest."""
+    from ingest.manifest import DocumentEntry
+
+    fields = dict(id="memo", file="memo.txt", title="Memo", issuer="County", kind="guide", as_of="2026")
+    assert DocumentEntry(**fields, url="https://example.org/memo").url == "https://example.org/memo"
+    for bad in ("javascript:alert(1)", "data:text/html,hi", "example.org/memo", "https://"):
+        with pytest.raises(ValueError, match="web address"):
+            DocumentEntry(**fields, url=bad)
