@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from assistant.safety_model import LEVELS, RISK, CrisisModel
+from assistant.safety_model import LEVELS, RISK, CrisisModel, parts
 
 # Pictures of means or of death say what the words around them do not; the model reads the words.
 _EMOJI = {"🔫": " gun ", "💊": " pills ", "🪢": " rope ", "⚰": " coffin ", "🔪": " knife ", "🩸": " blood ",
@@ -98,8 +98,9 @@ class CrisisDetector:
         said = _SAYS_SO.search(text)
         if not said and self.model.plainly_ordinary(text):
             return SafetyDecision("none", "screen: plainly ordinary (not embedded)")
-        vector = np.asarray(self.embed(model_text(message)))
-        found = self.model.assess(vector, text)
+        written = model_text(message)
+        vector = np.asarray(self.embed(written))
+        found = self.model.assess(vector, text, [(np.asarray(self.embed(p)), normalize(p)) for p in parts(written)])
         p = dict(zip(LEVELS, found.probabilities))
         reason = f"model: {found.level} (crisis {p['crisis']:.2f}, emergency {p['emergency']:.2f}, " \
                  f"concern {p['concern']:.2f}; neighbours: risk {found.vote.risk:.2f}, emergency {found.vote.emergency:.2f})"

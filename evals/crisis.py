@@ -3,7 +3,9 @@
 A set is JSON lines with `text` (or a gold item's `question`) and `level` (none, concern, crisis,
 emergency; a gold item's `expected_status` "crisis" counts as crisis, anything else as none) and `lang`.
 The blind sets in evals/crisis_sets/ were measured once, as they came, and are kept so the figures in
-evals/README.md can be re-run; they are no longer blind.
+evals/README.md can be re-run; they are no longer blind, and the training lines stay disjoint from them. Those in
+evals/crisis_sets/trained/ joined the training lines after they were measured: re-running them measures
+training lines.
 """
 
 import json

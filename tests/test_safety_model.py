@@ -7,12 +7,14 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from assistant.safety_model import (EMBEDDER, LEVELS, MODEL_FILE, MODEL_SHARE, TRAINING_FILE, CrisisModel, Vote, char_ngrams,
-                                    load_training)
+from assistant.safety_model import (EMBEDDER, LEVELS, MAX_PARTS, MODEL_FILE, MODEL_SHARE, TRAINING_FILE, CrisisModel, Vote,
+                                    char_ngrams, load_training, parts)
 from tests.conftest import ROOT
 
 
 def _evaluation_texts() -> set[str]:
+    """Every question of the gold sets and every message of the crisis sets not yet joined to training (the sets in
+    evals/crisis_sets/trained/ joined after they were measured)."""
     paths = [*glob.glob(str(ROOT / "evals" / "gold" / "*.jsonl")), *glob.glob(str(ROOT / "evals" / "crisis_sets" / "*.jsonl")),
              *glob.glob(str(ROOT / "evals" / "corpora" / "*" / "gold" / "*.jsonl"))]
     items = [json.loads(line) for path in paths for line in open(path, encoding="utf-8") if line.strip()]
@@ -32,12 +34,19 @@ def test_shipped_model_loads_for_the_multilingual_embedder():
     model = CrisisModel.load()
     assert model is not None and model.embedder == EMBEDDER
     assert model.vector_weights.shape == (4, 384) and model.gram_weights.shape[1] == len(model.vocabulary)
-    assert 0 < model.risk_threshold < 1 and 0 < model.emergency_threshold < 1 and 0 < model.concern_threshold <= 1
+    assert model.part_weights.shape == (3,)  # the risk threshold is on the stacked log-odds, any real number
+    assert 0 < model.emergency_threshold < 1 and 0 < model.concern_threshold <= 1
+
+
+def single_part_risk(model) -> float:
+    """The blended risk at which a one-sentence message reaches the threshold (its whole is its only part)."""
+    w_whole, w_part, bias = model.part_weights
+    return float(1 / (1 + np.exp(-(model.risk_threshold - bias) / (w_whole + w_part))))
 
 
 def test_decision_thresholds():
     model = CrisisModel.load()
-    risk = model.risk_threshold  # where the regression and the neighbours agree, their blend is that risk
+    risk = single_part_risk(model) + 1e-4  # where the regression and the neighbours agree, their blend is that risk
     assert model.decide(np.array([1 - risk, 0, risk, 0]), Vote(risk, 0.0)).level == "crisis"
     assert model.decide(np.array([1 - risk, 0, 0, risk]), Vote(risk, 1.0)).level == "emergency"
     assert model.decide(np.array([1 - risk + 0.02, 0, risk - 0.02, 0]), Vote(risk - 0.02)).level in ("none", "concern")
@@ -48,6 +57,26 @@ def test_decision_thresholds():
     assert model.decide(np.array([1.0, 0, 0, 0]), Vote(1.0, 1.0)).level == "none"
     assert model.decide(np.array([1 - risk, 0, risk, 0]), Vote(risk, 1.0)).level == (
         "emergency" if 1 - MODEL_SHARE >= model.emergency_threshold else "crisis")
+
+
+def test_one_alarming_sentence_raises_a_calm_message_and_a_calm_sentence_lowers_nothing_alone():
+    model = CrisisModel.load()
+    w_whole, w_part, _ = model.part_weights
+    assert w_whole > 0 and w_part > 0
+    calm, calm_vote = np.array([0.9, 0.05, 0.05, 0.0]), Vote(0.05)
+    assert model.decide(calm, calm_vote).level != "crisis"
+    assert model.decide(calm, calm_vote, most_alarming_part=0.999).level == "crisis"
+    assert model.decide(calm, calm_vote, most_alarming_part=0.0).level != "crisis"
+    assert model.risk(calm, calm_vote, 0.999) > model.risk(calm, calm_vote) > model.risk(calm, calm_vote, 0.0)
+
+
+def test_parts_are_the_sentences_of_a_longer_message_in_at_most_max_parts_runs():
+    assert parts("How long does the exam take?") == []
+    assert parts("Quick one about billing. Separate thing, I can't go on like this.") == [
+        "Quick one about billing.", "Separate thing, I can't go on like this."]
+    assert parts("ok. so. What is the fee?") == []  # fragments under three words are not sentences
+    long = " ".join(f"Sentence number {i} is here." for i in range(40))
+    assert len(parts(long)) <= MAX_PARTS and " ".join(parts(long)) == long
 
 
 def test_the_neighbours_vote_with_the_lines_nearest_in_meaning():
@@ -104,5 +133,6 @@ def test_retraining_reproduces_the_shipped_model(crisis_embedder, seed_index):
     assert stats["cv_risk_recall"] >= 0.97
     assert abs(model.risk_threshold - shipped.risk_threshold) < 1e-3
     assert np.allclose(model.vector_weights, shipped.vector_weights, atol=1e-3)
+    assert np.allclose(model.part_weights, shipped.part_weights, atol=1e-3)
     assert np.allclose(model.neighbours, shipped.neighbours, atol=1e-3) and (model.neighbour_levels == shipped.neighbour_levels).all()
     assert abs(model.screen_threshold - shipped.screen_threshold) < 1e-4
