@@ -244,6 +244,12 @@ def test_browser_login_upload_pdf_and_see_it_cited(console_site, tmp_path):
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Login").click()
         page.get_by_role("tab", name="Documents").click()
+        page.set_viewport_size({"width": 1366, "height": 768})  # a county laptop: every column in view, no scrolling
+        last = page.locator("#documents th").filter(has_text="last ingested").first
+        last.wait_for()
+        box = last.bounding_box()
+        assert box and box["x"] + box["width"] <= 1366, box
+        page.set_viewport_size({"width": 1280, "height": 900})
         page.locator("#upload input[type=file]").set_input_files(str(path))
         page.get_by_text("marmot-clinic.pdf").first.wait_for()
         page.get_by_label("Title").first.fill("Marmot Creek clinic")

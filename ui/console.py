@@ -30,7 +30,8 @@ from ui.inspect import TRACE_COLUMNS, inspect, peer_view
 
 log = logging.getLogger("peerhelp.console")
 _INGEST_LOCK = threading.Lock()
-DOC_COLUMNS = ["id", "title", "kind", "issuer", "as of", "chunks", "last ingested"]
+DOC_COLUMNS, DOC_WIDTHS = (["id", "title", "kind", "issuer", "as of", "chunks", "last ingested"],  # all in view at 1366 px
+                           ["15%", "29%", "8%", "18%", "10%", "7%", "13%"])
 CHUNK_COLUMNS = ["chunk", "section (heading path)", "tokens", "start", "end", "text"]
 
 
@@ -94,8 +95,7 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
             _INGEST_LOCK.release()
 
     def documents_rows() -> list[list]:
-        index = get_assistant().index
-        states = index.state.documents
+        states = get_assistant().index.state.documents
         rows = []
         for entry in read_manifest(settings.corpus_dir):
             s = states.get(entry.id)
@@ -278,7 +278,7 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
             question.submit(ask_and_inspect, [question, history, county], outputs)
 
         with gr.Tab("Documents"):
-            docs = gr.Dataframe(headers=DOC_COLUMNS, label="Documents (manifest and index)", wrap=True)
+            docs = gr.Dataframe(headers=DOC_COLUMNS, label="Documents", wrap=True, elem_id="documents", column_widths=DOC_WIDTHS)
             refresh = gr.Button("Refresh")
             refresh.click(documents_rows, None, docs, api_name="documents")
             doc_pick = gr.Dropdown(label="Document", choices=document_ids(), value=None, allow_custom_value=True)
