@@ -46,3 +46,17 @@ def test_staff_eval_items_get_the_next_free_id_and_the_dev_split():
     item = eval_item("¿Puedo llevar a mi perro al examen?", "abstained", None, None, {"staff-001"})
     assert (item["id"], item["split"], item["language"], item["category"]) == ("staff-002", "dev", "es", "unanswerable")
     assert eval_item("Q?", "answered", "doc", "text", set())["gold"] == [{"document": "doc", "contains": "text"}]
+
+
+def test_the_csv_export_never_holds_a_live_formula(tmp_path):
+    """What peers typed is exported to staff spreadsheets: a cell starting like a formula is made inert."""
+    import csv
+
+    store = ConversationStore(f"sqlite:///{tmp_path / 's.sqlite'}")
+    typed = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "plain question?"]
+    for n, q in enumerate(typed):
+        store.remember(f"c{n}", q, "abstained", "en", now=1_000_000 + n)
+    groups = group_gaps(collect_gaps(store), lambda texts: np.stack([_unit(1, i) for i, _ in enumerate(texts)]))
+    rows = list(csv.DictReader(gaps_csv(groups).splitlines()))
+    assert sorted(r["question"] for r in rows) == sorted(["'" + q for q in typed[:4]] + ["plain question?"])
+    assert all(not r["representative"].startswith(("=", "+", "-", "@")) for r in rows)

@@ -104,8 +104,15 @@ def gaps_csv(groups: list[GapGroup]) -> str:
     writer.writerow(["group", "representative", "question", "source", "date", "language", "comment"])
     for i, g in enumerate(groups, start=1):
         for x in g.gaps:
-            writer.writerow([i, g.representative, x.question, x.source, _day(x.at), x.language, x.comment])
+            writer.writerow([i, *map(inert, (g.representative, x.question)), x.source, _day(x.at), x.language,
+                             inert(x.comment)])
     return out.getvalue()
+
+
+def inert(cell: str) -> str:
+    """A cell a spreadsheet will not run: text a peer typed that starts like a formula (=, +, -, @, a tab or a
+    carriage return) gets a leading apostrophe (OWASP, CSV injection)."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def staff_note_text(answer: str, source_url: str) -> str:
