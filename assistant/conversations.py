@@ -28,6 +28,7 @@ turns = Table("turns", _META, Column("id", Integer, primary_key=True), Column("c
 feedback_table = Table("feedback", _META, Column("turn_id", Integer, primary_key=True), Column("conversation_id", String(64)),
                        Column("at", Float), Column("rating", String(4)), Column("comment", Text), Column("question", Text),
                        Column("status", String(16)), Column("language", String(8)))
+resolved_table = Table("resolved_gaps", _META, Column("question", Text, primary_key=True), Column("at", Float))
 
 
 def open_engine(url: str) -> Engine:
@@ -135,11 +136,24 @@ class ConversationStore:
             db.execute(delete(feedback_table).where(feedback_table.c.conversation_id == conversation_id))
             return db.execute(delete(turns).where(turns.c.conversation_id == conversation_id)).rowcount > 0
 
+    def resolve_gap(self, question: str, now: float | None = None) -> None:
+        """Staff marked the gap group this (already redacted) question represents as resolved."""
+        question = redact(question.strip())
+        with self._engine.begin() as db:
+            db.execute(delete(resolved_table).where(resolved_table.c.question == question))
+            db.execute(insert(resolved_table).values(question=question, at=now or time.time()))
+
+    def resolved_gaps(self) -> dict[str, float]:
+        """Representative question → when it was marked resolved."""
+        with self._engine.connect() as db:
+            return {q: at for q, at in db.execute(select(resolved_table.c.question, resolved_table.c.at)).all()}
+
     def purge(self, now: float | None = None) -> int:
-        """Delete every turn and rating older than the retention period; returns how many turns."""
+        """Delete every turn, rating and resolved mark older than the retention period; returns how many turns."""
         cutoff = (now or time.time()) - self.retention_seconds
         with self._engine.begin() as db:
             db.execute(delete(feedback_table).where(feedback_table.c.at < cutoff))
+            db.execute(delete(resolved_table).where(resolved_table.c.at < cutoff))
             return db.execute(delete(turns).where(turns.c.at < cutoff)).rowcount
 
     def close(self) -> None:

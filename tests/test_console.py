@@ -163,7 +163,6 @@ def test_a_bad_file_gets_the_clear_ingest_error(client, tmp_path):
     status, docs, _ = client.predict(handle_file(str(memo)), "", "", None, "", "Marchh 2026", "", api_name="/add_document")
     assert status.startswith("Not done: As-of date 'Marchh 2026' is not a date. Fix:"), status  # the field, not "Error"
     assert len(rows(docs)) == 5
-    assert len(rows(docs)) == 5
 
 
 def test_gaps_grouped_exported_curated_and_added_to_the_evaluation(client, console_site):
@@ -182,13 +181,15 @@ def test_gaps_grouped_exported_curated_and_added_to_the_evaluation(client, conso
     groups, _ = client.predict(api_name="/gaps")
     table = rows(groups)
     parking = [g for g in table if "parking" in g[1].lower()]
-    assert len(parking) == 1 and (parking[0][2], parking[0][3]) == (1, 2), table  # one conversation, two messages
-    down = [g for g in table if g[4] == 1]
-    assert down and "pat@example.org" not in down[0][1] and "415-555-0100" not in down[0][7] and "deadline" in down[0][7]
+    assert len(parking) == 1 and (parking[0][2], parking[0][3], parking[0][4]) == ("open", 1, 2), table  # one conversation
+    down = [g for g in table if g[5] == 1]
+    assert down and "pat@example.org" not in down[0][1] and "415-555-0100" not in down[0][8] and "deadline" in down[0][8]
+    status, resolved, _ = client.predict(parking[0][1], api_name="/resolve_gap")
+    assert status.startswith("Marked resolved") and [g[2] for g in rows(resolved) if g[1] == parking[0][1]] == ["resolved"]
 
     exported = client.predict(api_name="/export_csv")
     lines = list(csv.DictReader(Path(exported).read_text(encoding="utf-8").splitlines()))
-    assert len(lines) == sum(g[3] for g in table) and {line["source"] for line in lines} == {"abstained", "thumbs down"}
+    assert len(lines) == sum(g[4] for g in table) and {line["source"] for line in lines} == {"abstained", "thumbs down"}
     assert sum("parking" in line["question"] for line in lines) == 2
 
     status = client.predict("Is there free parking at the exam center in Fresno?",

@@ -3,7 +3,7 @@
 import numpy as np
 
 from assistant.conversations import ConversationStore
-from ui.gaps import collect_gaps, eval_item, gaps_csv, group_gaps
+from ui.gaps import collect_gaps, eval_item, gaps_csv, group_gaps, group_states, groups_table
 
 
 def _unit(*xs):
@@ -60,3 +60,22 @@ def test_the_csv_export_never_holds_a_live_formula(tmp_path):
     rows = list(csv.DictReader(gaps_csv(groups).splitlines()))
     assert sorted(r["question"] for r in rows) == sorted(["'" + q for q in typed[:4]] + ["plain question?"])
     assert all(not r["representative"].startswith(("=", "+", "-", "@")) for r in rows)
+
+
+def test_a_group_is_open_resolved_asked_again_or_answered_now(tmp_path):
+    store = ConversationStore(f"sqlite:///{tmp_path / 's.sqlite'}")
+    questions = {"parking at the exam?": _unit(1, 0), "can i bring my dog": _unit(0, 1), "exam in tagalog?": _unit(1, 1)}
+    for n, q in enumerate(questions):
+        store.remember(f"c{n}", q, "abstained", "en", now=1_000_000 + n)
+    store.resolve_gap("parking at the exam?", now=1_000_100)
+    store.resolve_gap("can i bring my dog", now=1_000_100)
+    store.remember("late", "can i bring my dog", "abstained", "en", now=1_000_200)  # asked again after the mark
+    groups = group_gaps(collect_gaps(store), lambda texts: np.stack([questions[t] for t in texts]))
+    answered_now = {"exam in tagalog?"}  # e.g. a curated answer was added since
+    states = dict(zip((g.representative for g in groups),
+                      group_states(groups, store.resolved_gaps(), lambda q: "answered" if q in answered_now else "abstained")))
+    assert states == {"parking at the exam?": "resolved", "can i bring my dog": "asked again since resolved",
+                      "exam in tagalog?": "open · answered now"}
+    assert [row[2] for row in groups_table(groups, list(states.values()))] == list(states.values())
+    store.purge(now=1_000_100 + store.retention_seconds + 1)  # retention applies to the marks too
+    assert store.resolved_gaps() == {}

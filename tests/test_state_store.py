@@ -64,7 +64,7 @@ def test_opening_twice_runs_migrations_once(store_url):
     ConversationStore(store_url).close()
     engine = create_engine(store_url)
     with engine.connect() as db:
-        assert db.execute(text("SELECT version_num FROM alembic_version")).all() == [("0001",)]
+        assert db.execute(text("SELECT version_num FROM alembic_version")).all() == [("0002",)]  # head, once
     engine.dispose()
 
 

@@ -8,7 +8,6 @@ switch is atomic, so peers keep being answered from the old version until the ne
 import json
 import logging
 import secrets
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,14 +17,12 @@ from evals.runner import SUMMARY_ROWS, check_gate, run_eval, write_report
 from ingest.adding import GivenFields, add_documents, remove_document
 from ingest.cleaning import clean_text
 from ingest.history import last_change, undo_last
-from ingest.describing import capitalized
 from ingest.loaders import load_text
 from ingest.manifest import Kind, read_manifest, unmatched
 from ingest.pipeline import run_ingest
 from core.errors import LoadError, PeerhelpError
 from core.settings import Settings
-from ui.gaps import (GROUP_COLUMNS, append_eval_item, collect_gaps, eval_item, gaps_csv, group_gaps, grouping_embedder,
-                     groups_table, staff_note_text)
+from ui.gaps_tab import gaps_tab
 from ui.inspect import TRACE_COLUMNS, inspect, peer_view
 
 log = logging.getLogger("peerhelp.console")
@@ -193,49 +190,6 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
 
         return locked(action), documents_rows(), gr.update(choices=document_ids(), value=None)
 
-    # --- Gaps & feedback
-    def gap_groups():
-        bot = get_assistant()
-        return group_gaps(collect_gaps(bot.conversations), grouping_embedder().embed_documents)
-
-    def load_gaps():
-        groups = gap_groups()
-        return groups_table(groups), gr.update(choices=[g.representative for g in groups])
-
-    def export_csv():
-        path = Path(tempfile.mkdtemp(prefix="peerhelp-gaps-")) / "peerhelp-gaps.csv"
-        path.write_text(gaps_csv(gap_groups()), encoding="utf-8")
-        return str(path)
-
-    def curated_answer(question: str, answer: str, source_url: str, title: str, progress=gr.Progress()):
-        if not (question or "").strip() or not (answer or "").strip():
-            return "Write the question and the answer."
-        if not (source_url or "").startswith(("https://", "http://")):
-            return "Give the official source URL (https://…) that the answer comes from."
-        folder = Path(tempfile.mkdtemp(prefix="peerhelp-note-"))
-        note = folder / "staff-note.md"
-        note.write_text(staff_note_text(answer, source_url), encoding="utf-8")
-        given = GivenFields(title=capitalized((title or question).strip()[:160]), issuer="County staff (curated answer)", kind="staff-note",
-                            url=source_url.strip())
-
-        def action() -> str:
-            added, failed = add_documents(settings.corpus_dir, [note], given, int(settings.max_file_mb * 1_000_000))
-            if failed:
-                return "Not added: " + "; ".join(f.by_name() for f in failed)
-            return f"Curated answer added as document {added[0].entry.id} (kind staff-note).\n\n" + ingest(progress)
-
-        return locked(action)
-
-    def add_eval(question: str, expected_status: str, document: str, contains: str):
-        if not (question or "").strip():
-            return "Choose or write the question."
-        path = settings.staff_gold_file
-        existing = {json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()} \
-            if path.exists() else set()
-        item = eval_item(question, expected_status, document or None, contains or None, existing)
-        append_eval_item(path, item)
-        return f"Added {item['id']} to {path} (dev split)."
-
     # --- Evaluation
     def evaluate(split: str, progress=gr.Progress()):
         bot = get_assistant()
@@ -326,31 +280,7 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
             add_event.then(last_change_text, None, last)
 
         with gr.Tab("Gaps & feedback"):
-            gr.Markdown("Questions the assistant could not answer, and answers rated unhelpful — personal details "
-                        "redacted, grouped by similarity.")
-            gaps_btn = gr.Button("Load")
-            groups = gr.Dataframe(headers=GROUP_COLUMNS, label="Groups", wrap=True)
-            csv_btn = gr.Button("Export CSV")
-            csv_file = gr.File(label="CSV")
-            csv_btn.click(export_csv, None, csv_file, api_name="export_csv")
-            gr.Markdown("### Write a curated answer\nA short answer from an official source. It becomes a "
-                        "`staff-note` document and is cited like any other.")
-            group_pick = gr.Dropdown(label="Question (from a group, or type one)", choices=[], allow_custom_value=True)
-            gaps_btn.click(load_gaps, None, [groups, group_pick], api_name="gaps")
-            note_title = gr.Textbox(label="Title (optional)")
-            note_answer = gr.Textbox(label="Answer", lines=4)
-            note_url = gr.Textbox(label="Official source URL")
-            note_btn = gr.Button("Add curated answer and ingest", variant="primary")
-            note_status = gr.Markdown()
-            note_btn.click(curated_answer, [group_pick, note_answer, note_url, note_title], note_status, api_name="curated_answer")
-            gr.Markdown("### Add the question to the evaluation set (dev split)")
-            with gr.Row():
-                expected = gr.Radio(["answered", "abstained"], value="answered", label="Expected")
-                gold_doc = gr.Textbox(label="Answering document id")
-                gold_contains = gr.Textbox(label="Exact text of the answering passage")
-            eval_btn = gr.Button("Add to evaluation set")
-            eval_status = gr.Markdown()
-            eval_btn.click(add_eval, [group_pick, expected, gold_doc, gold_contains], eval_status, api_name="add_eval_item")
+            gaps_tab(get_assistant, settings, locked, ingest)
 
         with gr.Tab("Evaluation"):
             split = gr.Radio(["dev", "test"], value="dev", label="Split")

@@ -9,6 +9,7 @@ questions above 0.75); the console loads it the first time staff open the gaps.
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -89,13 +90,29 @@ def group_gaps(gaps: list[Gap], embed) -> list[GapGroup]:
     return sorted(groups, key=lambda g: (-g.count, -len(g.gaps), g.representative))
 
 
-def groups_table(groups: list[GapGroup]) -> list[list]:
-    return [[i, g.representative, g.count, len(g.gaps), sum(x.source == "thumbs down" for x in g.gaps), g.first, g.last,
-             " | ".join(x.comment for x in g.gaps if x.comment)[:300]] for i, g in enumerate(groups, start=1)]
+def group_states(groups: list[GapGroup], resolved: dict[str, float], status_now: Callable[[str], str]) -> list[str]:
+    """What staff need to know of each group: open; resolved (marked, and nobody asked since); asked again since it
+    was resolved; and, for unanswered questions, whether the assistant answers the representative now (after a
+    document or curated answer was added). `status_now(question)` asks the assistant."""
+    states = []
+    for g in groups:
+        marked = max((resolved[x.question] for x in g.gaps if x.question in resolved), default=None)
+        last = max(x.at for x in g.gaps)
+        state = "open" if marked is None else "resolved" if last <= marked else "asked again since resolved"
+        if any(x.source == "abstained" for x in g.gaps) and status_now(g.representative) == "answered":
+            state += " · answered now"
+        states.append(state)
+    return states
 
 
-GROUP_COLUMNS = ["group", "question (representative)", "conversations", "messages", "thumbs down", "first", "last",
-                 "comments"]
+def groups_table(groups: list[GapGroup], states: list[str]) -> list[list]:
+    return [[i, g.representative, state, g.count, len(g.gaps), sum(x.source == "thumbs down" for x in g.gaps), g.first,
+             g.last, " | ".join(x.comment for x in g.gaps if x.comment)[:300]]
+            for i, (g, state) in enumerate(zip(groups, states), start=1)]
+
+
+GROUP_COLUMNS = ["group", "question (representative)", "state", "conversations", "messages", "thumbs down", "first",
+                 "last", "comments"]
 
 
 def gaps_csv(groups: list[GapGroup]) -> str:
