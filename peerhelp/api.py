@@ -15,10 +15,11 @@ import anyio
 import anyio.from_thread
 import anyio.to_thread
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from assistant.contract import Answer
 from assistant.engine import Assistant, InputError, checked_message
@@ -34,17 +35,28 @@ from ui.embed import create_router as widget_router
 log = logging.getLogger("peerhelp.api")
 
 
+def _is_text(value: str | None) -> str | None:
+    """A lone surrogate cannot be written as UTF-8 (to a log, a database, a response) and PostgreSQL refuses NUL:
+    either, anywhere in a request, is a clear 422 at the boundary rather than a 500 deep inside."""
+    if value is not None and any(c == "\x00" or "\ud800" <= c <= "\udfff" for c in value):
+        raise ValueError("holds a character that is not text (a NUL or a lone surrogate)")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_is_text)]
+
+
 class ChatRequest(BaseModel):
-    message: str = Field(description="The user's question", max_length=MAX_MESSAGE_CHARS * 4)
-    conversation_id: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_-]*$")
-    county: str | None = Field(None, max_length=60, description="The county whose site the widget is on: 'my county' means it")
+    message: Text = Field(description="The user's question", max_length=MAX_MESSAGE_CHARS * 4)
+    conversation_id: Text | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_-]*$")
+    county: Text | None = Field(None, max_length=60, description="The county whose site the widget is on: 'my county' means it")
 
 
 class FeedbackRequest(BaseModel):
-    conversation_id: str = Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    message_id: str = Field(max_length=20, pattern=r"^[0-9]+$", description="`message_id` of the rated answer")
+    conversation_id: Text = Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    message_id: Text = Field(max_length=20, pattern=r"^[0-9]+$", description="`message_id` of the rated answer")
     rating: Literal["up", "down"]
-    comment: str = Field("", max_length=1000, description="Optional; stored with personal details redacted")
+    comment: Text = Field("", max_length=1000, description="Optional; stored with personal details redacted")
 
 
 class ProfilePublic(BaseModel):
@@ -112,6 +124,17 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         return request.app.state.assistant
 
     AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        """FastAPI's 422 in its schema's shape, without the `input` it echoes by default: a 50 MB message came back
+        whole, and a lone surrogate in it could not be encoded at all (a 500 whose traceback held the message)."""
+        def plain(x) -> str | int:
+            return x if isinstance(x, int) else str(x).encode("utf-8", "replace").decode("utf-8")[:200]
+
+        return JSONResponse(status_code=422, content={"detail": [
+            {"loc": [plain(p) for p in e.get("loc", ())], "msg": plain(e.get("msg", "")), "type": plain(e.get("type", ""))}
+            for e in exc.errors()[:20]]})
 
     @app.exception_handler(IndexNotFoundError)
     async def no_index(request: Request, exc: IndexNotFoundError):

@@ -138,3 +138,23 @@ def test_load__bounded_burst_on_loopback_has_no_errors(server):
           f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {latencies[int(0.95 * len(latencies))] * 1000:.0f} ms, "
           f"errors {len(errors)}")
     assert errors == [] and len(latencies) == 240
+
+
+@pytest.mark.parametrize("route,body", [
+    ("/v1/chat", r'{"message": "what is the fee \ud800"}'),
+    ("/v1/chat", r'{"message": "what is the fee", "county": "Kern\udc00"}'),
+    ("/v1/chat", r'{"message": "what is the fee", "conversation_id": "a\ud800"}'),
+    ("/v1/chat", r'{"message": "what is the \u0000 fee"}'),
+    ("/v1/chat/stream", r'{"message": "what is the fee \ud800"}'),
+    ("/v1/feedback", r'{"conversation_id": "c1", "message_id": "1", "rating": "down", "comment": "bad \ud800"}'),
+    ("/v1/feedback", r'{"conversation_id": "c1", "message_id": "1", "rating": "down", "comment": "bad \u0000"}'),
+])
+def test_crafted_text_is_a_clear_422_never_a_500(server, route, body):
+    r = httpx.post(f"{server}{route}", content=body.encode("ascii"), headers={"Content-Type": "application/json"}, timeout=30)
+    assert r.status_code == 422, (r.status_code, r.text[:300])
+    assert isinstance(r.json()["detail"], list) and r.json()["detail"][0]["msg"]
+
+
+def test_a_refused_request_is_not_echoed_back(server):
+    r = httpx.post(f"{server}/v1/chat", json={"message": "x" * 200_000}, timeout=30)
+    assert r.status_code == 422 and len(r.content) < 2_000, len(r.content)
