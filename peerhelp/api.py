@@ -46,6 +46,51 @@ def _is_text(value: str | None) -> str | None:
 Text = Annotated[str, AfterValidator(_is_text)]
 
 
+# The largest request body the public API reads: a message of MAX_MESSAGE_CHARS×4 characters in 4-byte UTF-8 with
+# room to spare. A 100 MB body used to be read whole into memory.
+MAX_BODY_BYTES = 64 * 1024
+
+
+class BodyLimit:
+    """413 for a body over `max_bytes` on the public API (`/v1/`), by its Content-Length or, without one, as it
+    arrives — never read into memory past the limit. The console (file uploads) is not under this limit."""
+
+    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > self.max_bytes:
+                return await self._refuse(send)
+            return await self.app(scope, receive, send)
+        body, more = b"", True  # chunked: read up to the limit here, then hand the body on whole
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                return await self._refuse(send)
+        delivered = False
+
+        async def replay():
+            nonlocal delivered
+            if delivered:
+                return await receive()
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send) -> None:
+        await JSONResponse(status_code=413, content={"detail": f"The request is over {self.max_bytes // 1024} KB. "
+                                                               "Send a shorter message."})({"type": "http"}, None, send)
+
+
 class ChatRequest(BaseModel):
     message: Text = Field(description="The user's question", max_length=MAX_MESSAGE_CHARS * 4)
     conversation_id: Text | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_-]*$")
@@ -111,6 +156,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                   description="Grounded, cited answers about the Medi-Cal Peer Support Specialist certification.")
 
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimit)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Content-Type"], allow_credentials=False, max_age=600)

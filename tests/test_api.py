@@ -156,5 +156,14 @@ def test_crafted_text_is_a_clear_422_never_a_500(server, route, body):
 
 
 def test_a_refused_request_is_not_echoed_back(server):
-    r = httpx.post(f"{server}/v1/chat", json={"message": "x" * 200_000}, timeout=30)
+    r = httpx.post(f"{server}/v1/chat", json={"message": "x" * 30_000}, timeout=30)
     assert r.status_code == 422 and len(r.content) < 2_000, len(r.content)
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_a_body_over_the_limit_is_refused_before_it_is_read(server, chunked):
+    body = b'{"message": "' + b"x" * 1_000_000 + b'"}'
+    content = iter([body[i:i + 65536] for i in range(0, len(body), 65536)]) if chunked else body
+    r = httpx.post(f"{server}/v1/chat", content=content, headers={"Content-Type": "application/json"}, timeout=30)
+    assert r.status_code == 413 and "KB" in r.json()["detail"]
+    assert chat(server, "What is the certification fee?").status_code == 200  # the server is fine afterwards
