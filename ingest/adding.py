@@ -138,8 +138,9 @@ def _plan(corpus_dir: Path, path: Path, cleaned: str, given: GivenFields, existi
         as_of, approximate = old.as_of, old.as_of_approximate
     else:  # the file's date is the day it was downloaded or copied: marked approximate
         as_of, approximate = date.fromtimestamp(path.stat().st_mtime).isoformat(), True
+    known_issuer = old.issuer if old and old.issuer != UNKNOWN_ISSUER else None
     entry = DocumentEntry(
-        id=doc_id, file=file_name, title=title, issuer=given.issuer or (old.issuer if old and old.issuer != UNKNOWN_ISSUER else described.issuer),
+        id=doc_id, file=file_name, title=title, issuer=given.issuer or known_issuer or described.issuer,
         kind=given.kind or (old.kind if old else _guess_kind(path, title)), url=given.url or (old.url if old else None),
         as_of=as_of, as_of_approximate=approximate,
         language=given.language or (old.language if old else detect_language(cleaned)))

@@ -187,9 +187,8 @@ def _pack(lines: list[Line], cleaned: str, title: str, heading_path: list[str],
     spans: list[tuple[int, int]] = []
     cur: tuple[int, int] | None = None
     cur_tokens = 0
-    for block in _blocks(lines):
+    for asked, block in _blocks(lines):
         tokens = [count_tokens(line.text) for line in block]
-        asked = bool(QUESTION_LINE.match(block[0].text))
         if asked and cur:
             spans.append(cur)
             cur, cur_tokens = None, 0
@@ -213,18 +212,16 @@ def _pack(lines: list[Line], cleaned: str, title: str, heading_path: list[str],
     return spans
 
 
-def _blocks(lines: list[Line]) -> list[list[Line]]:
-    """Lines grouped so that a question line and the lines up to the next question are together."""
-    blocks: list[list[Line]] = []
-    in_answer = False
+def _blocks(lines: list[Line]) -> list[tuple[bool, list[Line]]]:
+    """(asked, lines): a question line with the lines up to the next question, or one line before any question."""
+    blocks: list[tuple[bool, list[Line]]] = []
     for line in lines:
         if QUESTION_LINE.match(line.text):
-            blocks.append([line])
-            in_answer = True
-        elif in_answer:
-            blocks[-1].append(line)
+            blocks.append((True, [line]))
+        elif blocks and blocks[-1][0]:
+            blocks[-1][1].append(line)
         else:
-            blocks.append([line])
+            blocks.append((False, [line]))
     return blocks
 
 

@@ -10,6 +10,7 @@ from assistant.engine import Assistant
 from core.settings import Settings
 from ingest.adding import GivenFields, add_documents
 from ingest.describing import capitalized
+from ingest.manifest import WEB_ADDRESS
 from ui.gaps import (GROUP_COLUMNS, append_eval_item, collect_gaps, eval_item, gaps_csv, group_gaps, group_states,
                      grouping_embedder, groups_table, staff_note_text)
 
@@ -46,7 +47,7 @@ def gaps_tab(get_assistant: Callable[[], Assistant], settings: Settings, locked:
     def curated_answer(question: str, answer: str, source_url: str, title: str, progress=gr.Progress()):
         if not (question or "").strip() or not (answer or "").strip():
             return "Write the question and the answer."
-        if not (source_url or "").startswith(("https://", "http://")):
+        if not WEB_ADDRESS.match((source_url or "").strip()):
             return "Give the official source URL (https://…) that the answer comes from."
         folder = Path(tempfile.mkdtemp(prefix="peerhelp-note-"))
         note = folder / "staff-note.md"
