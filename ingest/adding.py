@@ -15,8 +15,8 @@ from ingest.dating import stated_date, written_date
 from ingest.describing import UNKNOWN_ISSUER, describe
 from ingest.history import snapshot
 from ingest.loaders import load_text
-from ingest.manifest import (ID_PATTERN, SUPPORTED_SUFFIXES, WEB_ADDRESS, DocumentEntry, Kind, read_manifest, slugify,
-                             write_manifest)
+from ingest.manifest import (ID_PATTERN, MARKUP, MAX_NAME_CHARS, SUPPORTED_SUFFIXES, WEB_ADDRESS, DocumentEntry, Kind,
+                             read_manifest, slugify, write_manifest)
 from core.errors import LoadError, PeerhelpError
 
 _SPANISH = set("el la los las de del que y en para con por una un es se su sus al como más pero está son".split())
@@ -162,6 +162,10 @@ def _checked(given: GivenFields) -> GivenFields:
     if given.kind is not None and given.kind not in {k.value for k in Kind}:
         raise PeerhelpError(f"Kind '{given.kind}' is not one of {', '.join(k.value for k in Kind)}. Fix: pick one of "
                             "those, or leave it empty to have it guessed.")
+    for name, value in (("Title", given.title), ("Issuer", given.issuer)):
+        if value is not None and (MARKUP.search(value) or len(value) > MAX_NAME_CHARS):
+            raise PeerhelpError(f"{name} is not plain text (HTML tags, control characters, or over {MAX_NAME_CHARS} "
+                                "characters). Fix: write it as peers should read it, e.g. Peer Support FAQ.")
     if given.id is not None and not ID_PATTERN.match(given.id):
         raise PeerhelpError(f"Id '{given.id}' is not an id. Fix: use lowercase letters, digits and '-' (see the "
                             "Documents table for the ids in use).")

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from ingest.dating import STATED
+from ingest.manifest import MARKUP
 
 UNKNOWN_ISSUER = "Unknown issuer"
 MAX_TITLE = 160
@@ -145,7 +146,8 @@ def _host(url: str | None) -> str | None:
 
 
 def _tidy(text: str) -> str:
-    return " ".join(text.split()).strip(" -–—|:")
+    """One line of plain text: markup a document's metadata may hold ("<b>Fees</b>") is not part of its name."""
+    return " ".join(MARKUP.sub(" ", re.sub(r"<[^>]{0,200}>", " ", text)).split()).strip(" -–—|:")
 
 
 def capitalized(title: str) -> str:

@@ -23,6 +23,9 @@ _AS_OF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # A citation's link opens in a peer's browser: only a web address, never javascript: or data:.
 WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\.[^\s]+$", re.IGNORECASE)
+# Titles and issuers are shown beside every quote, in the widget and the console: plain text only.
+MARKUP = re.compile(r"<[/!?]?[a-z]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", re.IGNORECASE)
+MAX_NAME_CHARS = 200
 
 
 class Kind(str, Enum):
@@ -60,6 +63,15 @@ class DocumentEntry(BaseModel):
     def _url_is_web_address(cls, v: str | None) -> str | None:
         if v is not None and not WEB_ADDRESS.match(v):
             raise ValueError("the URL must be a web address starting with https:// or http://")
+        return v
+
+    @field_validator("title", "issuer")
+    @classmethod
+    def _plain_text(cls, v: str) -> str:
+        if MARKUP.search(v):
+            raise ValueError("write plain text: no HTML tags or control characters")
+        if not v.strip() or len(v) > MAX_NAME_CHARS:
+            raise ValueError(f"give 1 to {MAX_NAME_CHARS} characters")
         return v
 
     @field_validator("as_of")

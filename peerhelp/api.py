@@ -24,6 +24,7 @@ from pydantic import AfterValidator, BaseModel, Field
 from assistant.contract import Answer
 from assistant.engine import Assistant, InputError, checked_message
 from assistant.query import MAX_MESSAGE_CHARS
+from core.asgi import read_body, replaying
 from core.errors import IndexNotFoundError
 from core.offline import enforce_offline
 from core.settings import Settings
@@ -66,25 +67,10 @@ class BodyLimit:
             if not declared.isdigit() or int(declared) > self.max_bytes:
                 return await self._refuse(send)
             return await self.app(scope, receive, send)
-        body, more = b"", True  # chunked: read up to the limit here, then hand the body on whole
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > self.max_bytes:
-                return await self._refuse(send)
-        delivered = False
-
-        async def replay():
-            nonlocal delivered
-            if delivered:
-                return await receive()
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        body = await read_body(receive, self.max_bytes)  # chunked: read up to the limit here, then hand it on whole
+        if body is None:
+            return await self._refuse(send)
+        await self.app(scope, replaying(body, receive), send)
 
     async def _refuse(self, send) -> None:
         await JSONResponse(status_code=413, content={"detail": f"The request is over {self.max_bytes // 1024} KB. "
@@ -135,7 +121,10 @@ class ChunkPublic(BaseModel):
     end: int
 
 
-def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, assistant: Assistant | None = None, *,
+               console_process: bool = False) -> FastAPI:
+    """`console_process`: this is `peerhelp console`, the staff console's own process. In production the console is
+    served only there, never on the public API's port."""
     enforce_offline()
     settings = settings or Settings()
 
@@ -161,7 +150,9 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Content-Type"], allow_credentials=False, max_age=600)
     app.include_router(widget_router(settings.demo_county))
-    if settings.console:
+    if settings.console and settings.production and not console_process:
+        log.info("staff console not served on the public port in production: run `peerhelp console`")
+    elif settings.console:
         from ui.console import mount_console
 
         mount_console(app, lambda: app.state.assistant, settings)

@@ -230,7 +230,8 @@ def serve(
                                                              "state database. With more than one, run the staff console "
                                                              "on its own: `peerhelp console`.")] = 1,
 ) -> None:
-    """Serve the HTTP API and the widget (OpenAPI docs at /docs); with one worker, the staff console too."""
+    """Serve the HTTP API and the widget (OpenAPI docs at /docs); with one worker and outside production, the staff
+    console too."""
     enforce_offline()
     import uvicorn
 
@@ -270,10 +271,16 @@ def console(
 
     from peerhelp.api import create_app
 
+    from ui.console_guard import production_refusal
+
     settings = settings_or_exit(index_dir).model_copy(update={"console": True})
+    refusal = production_refusal(settings)
+    if refusal:
+        typer.echo(f"peerhelp: the staff console will not start: {refusal}", err=True)
+        raise typer.Exit(2)
     host = host or settings.host
     typer.echo(f"peerhelp: staff console on http://{host}:{port}/console", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    uvicorn.run(create_app(settings, console_process=True), host=host, port=port, log_level="info", access_log=False)
 
 
 @app.command()

@@ -52,12 +52,13 @@ def test_wrong_password_is_refused(console_site):
     assert config.status_code == 401 and "Ask & inspect" not in config.text
 
 
-def test_production_without_password_keeps_the_console_off(tmp_path):
+def test_production_without_a_strong_password_keeps_the_console_off(tmp_path):
     from core.settings import Settings
     from ui.console import console_credentials
 
     assert console_credentials(Settings(production=True)) is None
-    assert console_credentials(Settings(production=True, console_password="x")) == ("staff", "x")
+    assert console_credentials(Settings(production=True, console_password="x")) is None
+    assert console_credentials(Settings(production=True, console_password=PASSWORD)) == ("staff", PASSWORD)
     user, one_run = console_credentials(Settings())
     assert user == "staff" and len(one_run) >= 12
 

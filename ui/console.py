@@ -22,6 +22,7 @@ from ingest.manifest import Kind, read_manifest, unmatched
 from ingest.pipeline import run_ingest
 from core.errors import LoadError, PeerhelpError
 from core.settings import Settings
+from ui.console_guard import ConsoleHeaders, LoginThrottle, production_refusal
 from ui.gaps_tab import gaps_tab
 from ui.inspect import TRACE_COLUMNS, inspect, peer_view
 
@@ -54,16 +55,17 @@ class _ProgressReporter:
 
 
 def console_credentials(settings: Settings) -> tuple[str, str] | None:
-    """The staff login, or None when the console must stay off (production without a password)."""
+    """The staff login, or None when the console must stay off (production without a strong password)."""
+    refusal = production_refusal(settings)
+    if refusal:
+        log.error("The staff console is off: %s", refusal)
+        return None
     if settings.console_password:
         return settings.console_user, settings.console_password.get_secret_value()
-    if settings.production:
-        log.error("The staff console is off: PEERHELP_PRODUCTION is set and PEERHELP_CONSOLE_PASSWORD is not. "
-                  "Fix: set PEERHELP_CONSOLE_PASSWORD.")
-        return None
     password = secrets.token_urlsafe(12)
     log.warning("Staff console: no PEERHELP_CONSOLE_PASSWORD set, so this run's login is %s / %s "
-                "(development only; production refuses to start the console without a password)", settings.console_user, password)
+                "(development only; production refuses to start the console without a strong password)",
+                settings.console_user, password)
     return settings.console_user, password
 
 
@@ -325,6 +327,8 @@ def mount_console(app, get_assistant: Callable[[], Assistant], settings: Setting
 
     # System fonts: the default theme would fetch web fonts from a third party.
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    app.add_middleware(LoginThrottle, login_path="/console/login")
+    app.add_middleware(ConsoleHeaders, prefix="/console")
     gr.mount_gradio_app(app, build_console(get_assistant, settings), path="/console", auth=[credentials],
                         auth_message="peerhelp staff console", footer_links=[], ssr_mode=False, theme=theme)
     return True

@@ -1,9 +1,11 @@
 """The retrieval trace of one answer, as staff read it: which chunks were found, by which retriever, which were cited, and why."""
 
+import re
 from dataclasses import dataclass
 
 from assistant.contract import Answer
 from assistant.engine import Trace
+from ingest.manifest import WEB_ADDRESS
 
 TRACE_COLUMNS = ["fused rank", "document", "chunk", "section", "BM25 rank", "dense rank", "fused score", "dense similarity",
                  "cited as"]
@@ -45,13 +47,26 @@ def _generation_report(trace: Trace) -> str:
 
 
 def peer_view(answer: Answer) -> str:
-    """The answer as the widget shows it, in Markdown: text, then numbered sources with their quotes."""
+    """The answer as the widget shows it, in Markdown: text, then numbered sources with their quotes. Every piece
+    comes from documents or a message, so it is shown as text: a title holding `<img src=x>` or `[x](javascript:…)`
+    reads as those characters, never as an image or a link."""
     label = {"abstained": "**The documents don't say.**\n\n", "crisis": "**Crisis reply (988 panel shown).**\n\n"}
-    lines = [label.get(answer.status, "") + answer.answer, ""]
+    lines = [label.get(answer.status, "") + as_text(answer.answer), ""]
     if answer.citations:
         lines.append("**Sources**")
         for c in answer.citations:
-            meta = " · ".join(x for x in (c.issuer, c.section, c.date) if x)
-            link = f" — <{c.url}>" if c.url else ""
-            lines += [f"{c.n}. *{c.title}* ({meta}){link}", f"   > {c.quote}"]
+            meta = " · ".join(as_text(x) for x in (c.issuer, c.section, c.date) if x)
+            link = f" — <{c.url}>" if c.url and WEB_ADDRESS.match(c.url) and not _UNSAFE_IN_LINK.search(c.url) else ""
+            lines += [f"{c.n}. *{as_text(c.title)}* ({meta}){link}", f"   > {as_text(c.quote)}"]
     return "\n".join(lines)
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+_UNSAFE_IN_LINK = re.compile(r"[<>\s]")
+
+
+def as_text(text: str) -> str:
+    """`text` as Markdown that renders exactly those characters: HTML's three special characters as entities, every
+    Markdown punctuation mark escaped, each line break a line break."""
+    escaped = _MARKDOWN.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    return "  \n".join(line.strip() for line in escaped.splitlines())
