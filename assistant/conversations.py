@@ -6,7 +6,9 @@ a redacted copy of the question it rates. Rows older than the retention period a
 API worker shares the one database, so a conversation continues whichever worker answers.
 """
 
+import secrets
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +26,8 @@ class StateStoreUnavailable(PeerhelpError):
 
 _META = MetaData()
 turns = Table("turns", _META, Column("id", Integer, primary_key=True), Column("conversation_id", String(64)),
-              Column("at", Float), Column("question", Text), Column("status", String(16)), Column("language", String(8)))
+              Column("at", Float), Column("question", Text), Column("status", String(16)), Column("language", String(8)),
+              Column("message_key", String(32)))
 feedback_table = Table("feedback", _META, Column("turn_id", Integer, primary_key=True), Column("conversation_id", String(64)),
                        Column("at", Float), Column("rating", String(4)), Column("comment", Text), Column("question", Text),
                        Column("status", String(16)), Column("language", String(8)))
@@ -86,29 +89,38 @@ class ConversationStore:
             rows = db.execute(query).all()
         return [r[0] for r in reversed(rows)]
 
+    def continued(self, requested: str | None) -> str:
+        """The conversation a message belongs to: the one the client names if the server issued it (it has turns
+        within retention), else a new random one. A client never picks its own id, so strangers cannot share one."""
+        return requested if requested and self.known(requested) else uuid.uuid4().hex
+
+    def known(self, conversation_id: str, now: float | None = None) -> bool:
+        """Whether this conversation has turns within the retention period: only ids the server issued ever do."""
+        cutoff = (now or time.time()) - self.retention_seconds
+        with self._engine.connect() as db:
+            return db.execute(select(turns.c.id).where(turns.c.conversation_id == conversation_id, turns.c.at >= cutoff)
+                              .limit(1)).first() is not None
+
     def remember(self, conversation_id: str, question: str, status: str, language: str, now: float | None = None) -> str:
-        """Returns the turn's message id, which feedback refers to."""
+        """Returns the turn's message id, which feedback refers to: random, so no one can guess another's."""
+        key = secrets.token_hex(16)
         with self._engine.begin() as db:
-            result = db.execute(insert(turns).values(conversation_id=conversation_id, at=now or time.time(),
-                                                     question=redact(question), status=status, language=language)
-                                .returning(turns.c.id))
-            return str(result.scalar_one())
+            db.execute(insert(turns).values(conversation_id=conversation_id, at=now or time.time(), question=redact(question),
+                                            status=status, language=language, message_key=key))
+        return key
 
     def add_feedback(self, conversation_id: str, message_id: str, rating: str, comment: str = "",
                      now: float | None = None) -> bool:
         """Rate an answer (a second rating of the same answer replaces the first); False if no such answer."""
         if rating not in ("up", "down"):
             raise ValueError("rating must be 'up' or 'down'")
-        if not message_id.isdigit() or int(message_id) > 2**63 - 1:
-            return False
-        turn_id = int(message_id)
         with self._engine.begin() as db:
-            turn = db.execute(select(turns.c.question, turns.c.status, turns.c.language)
-                              .where(turns.c.id == turn_id, turns.c.conversation_id == conversation_id)).first()
+            turn = db.execute(select(turns.c.id, turns.c.question, turns.c.status, turns.c.language)
+                              .where(turns.c.message_key == message_id, turns.c.conversation_id == conversation_id)).first()
             if turn is None:
                 return False
-            db.execute(delete(feedback_table).where(feedback_table.c.turn_id == turn_id))
-            db.execute(insert(feedback_table).values(turn_id=turn_id, conversation_id=conversation_id, at=now or time.time(),
+            db.execute(delete(feedback_table).where(feedback_table.c.turn_id == turn.id))
+            db.execute(insert(feedback_table).values(turn_id=turn.id, conversation_id=conversation_id, at=now or time.time(),
                                                      rating=rating, comment=redact(comment.strip()), question=turn.question,
                                                      status=turn.status, language=turn.language))
         return True
@@ -124,12 +136,13 @@ class ConversationStore:
     def feedback(self, rating: str | None = None) -> list[Feedback]:
         """Newest first."""
         f = feedback_table.c
-        query = select(f.conversation_id, f.turn_id, f.at, f.rating, f.comment, f.question, f.status, f.language)
+        query = (select(f.conversation_id, turns.c.message_key, f.at, f.rating, f.comment, f.question, f.status, f.language)
+                 .select_from(feedback_table.outerjoin(turns, turns.c.id == f.turn_id)))
         if rating:
             query = query.where(f.rating == rating)
         with self._engine.connect() as db:
             rows = db.execute(query.order_by(f.at.desc())).all()
-        return [Feedback(cid, str(tid), *rest) for cid, tid, *rest in rows]
+        return [Feedback(cid, key or "", *rest) for cid, key, *rest in rows]
 
     def forget(self, conversation_id: str) -> bool:
         with self._engine.begin() as db:

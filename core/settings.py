@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Sites allowed to embed the widget, comma-separated: https://www.county.gov,https://…")
     demo_county: str = Field("Sonoma", description="County shown on the /demo page")
+    rate_limit_client: str = Field("30/minute;300/hour", description="Chat messages and feedback one client address may "
+                                   "send, e.g. '30/minute;300/hour'; empty: no limit (a county library's computers "
+                                   "share one address: leave room for them)")
+    rate_limit_conversation: str = Field("10/minute", description="Messages one conversation may send; empty: no limit")
+    rate_limit_storage: str = Field("memory://", description="Where limits are counted: memory:// for one worker; a store "
+                                    "all workers share for several, e.g. redis://127.0.0.1:6379")
     production: bool = Field(False, description="Refuse insecure defaults (the console needs a password)")
     console: bool = Field(True, description="Serve the staff console at /console")
     console_user: str = "staff"

@@ -31,6 +31,7 @@ from core.settings import Settings
 from ingest.profile import Localized, Widget
 from ingest.vectors import VectorStoreUnavailable
 from peerhelp import __version__
+from peerhelp.rate_limits import RateLimits
 from ui.embed import create_router as widget_router
 
 log = logging.getLogger("peerhelp.api")
@@ -85,7 +86,7 @@ class ChatRequest(BaseModel):
 
 class FeedbackRequest(BaseModel):
     conversation_id: Text = Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    message_id: Text = Field(max_length=20, pattern=r"^[0-9]+$", description="`message_id` of the rated answer")
+    message_id: Text = Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="`message_id` of the rated answer")
     rating: Literal["up", "down"]
     comment: Text = Field("", max_length=1000, description="Optional; stored with personal details redacted")
 
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app = FastAPI(title="peerhelp", version=__version__, lifespan=lifespan,
                   description="Grounded, cited answers about the Medi-Cal Peer Support Specialist certification.")
 
+    limits = RateLimits(settings)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(BodyLimit)
     if settings.cors_origins:
@@ -184,10 +186,11 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                             content={"detail": "The document search service is not reachable right now. Try again in a moment."})
 
     @app.post("/v1/chat", response_model=Answer, tags=["chat"])
-    def chat(body: ChatRequest, bot: AssistantDep, response: Response) -> Answer:
+    def chat(body: ChatRequest, bot: AssistantDep, request: Request, response: Response) -> Answer:
         started = time.perf_counter()
         response.headers["X-Served-By"] = str(os.getpid())  # which worker answered: for operators and the scale-out tests
-        conversation_id = body.conversation_id or bot.new_conversation_id()
+        conversation_id = bot.conversations.continued(body.conversation_id)
+        limits.check(_client(request), conversation_id)
         try:
             answer = bot.ask(body.message, conversation_id=conversation_id, county=body.county)
         except InputError as err:
@@ -199,7 +202,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         "content": {"text/event-stream": {}},
         "description": "Server-sent events. `draft` {\"text\": …}: an LLM's unverified text as it is written (LLM mode "
                        "only; show it as a draft). `answer`: the verified answer, the same contract as POST /v1/chat; "
-                       "replace the draft with it. `error` {\"status\", \"detail\"}: the answer failed."}})
+                       "replace the draft with it. `error` {\"status\", \"detail\"}: the answer failed. The conversation id is "
+                       "in the `X-Conversation-Id` header, before any event."}})
     async def chat_stream(body: ChatRequest, request: Request) -> StreamingResponse:
         """The same answer as POST /v1/chat, with the LLM's draft streamed while it is written."""
         bot: Assistant = request.app.state.assistant
@@ -207,7 +211,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             checked_message(body.message)
         except InputError as err:
             raise HTTPException(status_code=422, detail=str(err)) from err
-        conversation_id = body.conversation_id or bot.new_conversation_id()
+        conversation_id = await anyio.to_thread.run_sync(bot.conversations.continued, body.conversation_id)
+        limits.check(_client(request), conversation_id)
         started = time.perf_counter()
         send, receive = anyio.create_memory_object_stream[tuple[str, dict]](math.inf)
 
@@ -242,7 +247,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                         yield f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "X-Served-By": str(os.getpid())})
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "X-Served-By": str(os.getpid()),
+                                          "X-Conversation-Id": conversation_id})
 
     @app.delete("/v1/conversations/{conversation_id}", status_code=204, tags=["chat"])
     def forget(conversation_id: str, bot: AssistantDep) -> None:
@@ -250,8 +256,9 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             raise HTTPException(status_code=404, detail="Conversation not found")
 
     @app.post("/v1/feedback", status_code=204, tags=["chat"])
-    def feedback(body: FeedbackRequest, bot: AssistantDep) -> None:
+    def feedback(body: FeedbackRequest, bot: AssistantDep, request: Request) -> None:
         """Thumbs up or down on one answer; a second rating of the same answer replaces the first."""
+        limits.check(_client(request))
         if not bot.conversations.add_feedback(body.conversation_id, body.message_id, body.rating, body.comment):
             raise HTTPException(status_code=404, detail="No such answer in that conversation (it may have been cleared)")
         log.info("feedback conversation=%s message=%s rating=%s comment_chars=%d", body.conversation_id, body.message_id,
@@ -294,6 +301,10 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                 "chunks": len(index.chunks), "worker": os.getpid()}
 
     return app
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def _log_answer(conversation_id: str, message: str, answer: Answer, started: float) -> None:

@@ -10,7 +10,8 @@ from evals.servers import api_server
 
 @pytest.fixture(scope="module")
 def server(seed_index):
-    with api_server(seed_index) as base:
+    # Every request here comes from loopback: the per-client limits (tests/test_api_guards.py) would refuse the load test.
+    with api_server(seed_index, env={"PEERHELP_RATE_LIMIT_CLIENT": "", "PEERHELP_RATE_LIMIT_CONVERSATION": ""}) as base:
         yield base
 
 

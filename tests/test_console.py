@@ -172,12 +172,14 @@ def test_gaps_grouped_exported_curated_and_added_to_the_evaluation(client, conso
     api, base = console_site
     asked = ["Is there free parking at the exam center in Fresno?", "is parking free at the Fresno exam center",
              "Can I bring my service dog to the exam?"]
+    conversation = None  # one conversation, its id issued by the server
     for q in asked:
-        a = httpx.post(f"{api}/v1/chat", json={"message": q, "conversation_id": "gaps1"}, timeout=60).json()
+        a = httpx.post(f"{api}/v1/chat", json={"message": q, "conversation_id": conversation}, timeout=60).json()
         assert a["status"] == "abstained", (q, a["answer"])
+        conversation = a["conversation_id"]
     rated = httpx.post(f"{api}/v1/chat", json={"message": "What is grandparenting? my email is pat@example.org",
-                                                "conversation_id": "gaps1"}, timeout=60).json()
-    httpx.post(f"{api}/v1/feedback", json={"conversation_id": "gaps1", "message_id": rated["message_id"], "rating": "down",
+                                                "conversation_id": conversation}, timeout=60).json()
+    httpx.post(f"{api}/v1/feedback", json={"conversation_id": conversation, "message_id": rated["message_id"], "rating": "down",
                                            "comment": "no deadline given, call me 415-555-0100"}).raise_for_status()
     groups, _ = client.predict(api_name="/gaps")
     table = rows(groups)

@@ -146,11 +146,11 @@ def test_stream_sends_the_draft_then_the_verified_answer(llm_server, seed_index,
 
         # A client that leaves mid-stream loses nothing: the answer completes and the conversation remembers it.
         script(llm_server, {"text": " ".join(GOOD), "chunk_delay": 0.1}, {"text": GOOD[1]})
-        with httpx.stream("POST", f"{base}/v1/chat/stream", json={"message": QUESTION, "conversation_id": "left-early"},
-                          timeout=30) as r:
+        with httpx.stream("POST", f"{base}/v1/chat/stream", json={"message": QUESTION}, timeout=30) as r:
+            left_early = r.headers["X-Conversation-Id"]  # issued by the server, known before any event
             next(r.iter_lines())
         time.sleep(3)
-        follow = httpx.post(f"{base}/v1/chat", json={"message": "and how do I choose it?", "conversation_id": "left-early"},
+        follow = httpx.post(f"{base}/v1/chat", json={"message": "and how do I choose it?", "conversation_id": left_early},
                             timeout=30).json()
         assert follow["mode"] == "llm" and httpx.get(f"{base}/healthz").status_code == 200
         assert f"Earlier question: {QUESTION}" in seen(llm_server)[-1]["body"]["messages"][1]["content"]

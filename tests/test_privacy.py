@@ -24,6 +24,39 @@ def test_redact__emails_phones_ids_names_addresses():
     assert "Is Kern County participating?" in out and "[email]" in out and "[phone]" in out
 
 
+@pytest.mark.parametrize("text, secrets_", [
+    ("Rosalind Achterberg here, did my hours get logged?", ["Rosalind", "Achterberg"]),
+    ("hey this is darnell, still waiting on my results", ["darnell"]),
+    ("soy Marisol Quiñones Vda. y tengo una pregunta", ["Marisol", "Quiñones"]),
+    ("my nephew Tobias Lindqvist wants to apply", ["Tobias", "Lindqvist"]),
+    ("Thanks so much!\n- Philippa", ["Philippa"]),
+    ("SSN 412 09 7781 and cin 93001177Q", ["412 09 7781", "93001177Q"]),
+    ("my social ends in 6620", ["6620"]),
+    ("write to me at t.okoro (at) fastmail (dot) com", ["t.okoro", "fastmail"]),
+    ("cell 415.555.0193 ext 7", ["415.555.0193"]),
+    ("DOB 11/30/1979", ["11/30/1979"]),
+    ("nací el 3 de julio de 1990", ["1990", "julio"]),
+    ("mail it to 77 Larkspur Ln, Apt 2, Ukiah, CA 95482", ["77 Larkspur", "Ukiah", "95482"]),
+    ("vivo en Calle Naranjo 14, Oxnard", ["Naranjo 14", "Oxnard"]),
+])
+def test_redact__each_kind_in_forms_people_write(text, secrets_):
+    out = redact(text)
+    assert not [s for s in secrets_ if s in out], out
+
+
+@pytest.mark.parametrize("text", [
+    "Will the Peer Support Specialist exam be offered in May?",
+    "Does San Diego County or Santa Clara County pay for the Core Competencies course?",
+    "Hope this helps: the fee is $100 and the deadline is March 4, 2026.",
+    "Is BHIN 22-018 still in effect for Medi-Cal billing?",
+    "Mark the 80 hours on the form and send it to CalMHSA.",
+    "I'm confused about the renewal, I'm a parent peer.",
+    "¿Gracias a Dios ya terminé! ¿El examen del 15 de mayo es en Los Ángeles?",
+])
+def test_redact__ordinary_questions_pass_untouched(text):
+    assert redact(text) == text
+
+
 def test_conversation_store__bounded_history_redacted_rows_purge_and_forget(tmp_path):
     store = ConversationStore(f"sqlite:///{tmp_path / 's.sqlite'}", retention_days=30, max_turns=3)
     for i in range(5):

@@ -3,6 +3,7 @@
 PostgreSQL tests need a server (the `store_url` fixture in conftest.py says how).
 """
 
+import re
 import sqlite3
 import threading
 
@@ -64,7 +65,7 @@ def test_opening_twice_runs_migrations_once(store_url):
     ConversationStore(store_url).close()
     engine = create_engine(store_url)
     with engine.connect() as db:
-        assert db.execute(text("SELECT version_num FROM alembic_version")).all() == [("0002",)]  # head, once
+        assert db.execute(text("SELECT version_num FROM alembic_version")).all() == [("0003",)]  # head, once
     engine.dispose()
 
 
@@ -87,8 +88,20 @@ def test_a_database_from_before_migrations_is_adopted_with_its_rows(tmp_path):
     store = ConversationStore(f"sqlite:///{path}")
     assert store.history("c", now=1e12 + 5) == ["first question", "second question"]
     [rating] = store.feedback()
-    assert (rating.message_id, rating.comment) == ("2", "not helpful")
-    assert int(store.remember("c", "third", "answered", "en", now=1e12 + 6)) == 3
+    assert re.fullmatch(r"[0-9a-f]{32}", rating.message_id) and rating.comment == "not helpful"  # a key given on upgrade
+    third = store.remember("c", "third", "answered", "en", now=1e12 + 6)
+    assert re.fullmatch(r"[0-9a-f]{32}", third) and store.add_feedback("c", third, "up")
+    store.close()
+
+
+def test_message_ids_are_random_and_feedback_needs_the_right_conversation(store_url):
+    store = ConversationStore(store_url)
+    first, second = (store.remember("c1", q, "answered", "en") for q in ("one", "two"))
+    assert first != second and not first.isdigit() and len(first) == 32
+    assert not store.add_feedback("c2", first, "up")  # another conversation's answer
+    assert not store.add_feedback("c1", "1", "up")  # a guessed row number
+    assert store.add_feedback("c1", second, "down")
+    assert store.known("c1") and not store.known("c2") and not store.known("a")
     store.close()
 
 

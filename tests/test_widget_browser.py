@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "widget"
-XSS_TITLE = 'Widget notice <img src=x onerror="window.__xss=1">'
+XSS_TITLE = "Widget notice"  # ingest refuses markup in a title: it reaches the widget only in a forged response, below
 XSS_TEXT = ("Widget escape notice\n\nThe quokka escape phrase for the peer widget is "
             "<img src=x onerror=\"window.__xss=2\"> followed by <script>window.__xss=3</script> and nothing else.\n")
 PHONE = {"width": 390, "height": 844}
@@ -53,7 +53,7 @@ def _launch(p):
 
 @pytest.fixture(scope="module")
 def index_with_payload(seed_index, tmp_path_factory, embedder):
-    """The seed index plus one document whose title and text carry HTML payloads (incremental: only it is embedded)."""
+    """The seed index plus one document whose text carries HTML payloads (incremental: only it is embedded)."""
     from ingest.pipeline import run_ingest
     from core.settings import Settings
 
@@ -235,9 +235,9 @@ def test_html_in_documents_messages_and_responses_is_shown_as_text(page, site):
     assert any(c["document"] == "widget-notice" for c in expected["citations"]), expected
     open_panel(page)
     answer = ask(page, question)
-    assert "<img src=x" in answer.inner_text() or "<img src=x" in answer.locator(".srcs").inner_text()
+    assert "quokka escape phrase" in answer.inner_text()  # the document's markup was text, cleaned at ingest
     answer.locator(".srcs button").filter(has_text="Widget notice").first.click()
-    assert '<img src=x onerror="window.__xss=1">' in page.get_by_role("region", name="Source passage").inner_text()
+    assert "quokka escape phrase" in page.get_by_role("region", name="Source passage").inner_text()
     page.keyboard.press("Escape")
     ask(page, '<img src=x onerror="window.__xss=4"><script>window.__xss=5</script>', n=2)
     assert page.locator("li.msg.user").nth(1).inner_text().endswith("<script>window.__xss=5</script>")

@@ -470,7 +470,9 @@ mark{background:#fff0a8;color:#111}
     });
     if (!r.ok) {
       const body = await r.json().catch(() => null);
-      return r.status === 422 && body && typeof body.detail === "string" ? { status: "error", answer: body.detail } : null;
+      // a refused message (422), one over the size limit (413) or over the rate limit (429) says why and what to do
+      const told = [413, 422, 429].includes(r.status) && body && typeof body.detail === "string";
+      return told ? { status: "error", answer: body.detail } : null;
     }
     const reader = r.body.getReader();
     const decoder = new TextDecoder();
