@@ -46,6 +46,9 @@ def _is_text(value: str | None) -> str | None:
 
 
 Text = Annotated[str, AfterValidator(_is_text)]
+# What `_is_text` refuses, said in the schema as far as JSON Schema can say it: NUL (a lone surrogate cannot be
+# written in a pattern that schema tools generate from); validation stays with `_is_text`.
+TEXT_PATTERN = {"pattern": "^[^\\u0000]*$"}
 
 
 # The largest request body the public API reads: a message of MAX_MESSAGE_CHARS×4 characters in 4-byte UTF-8 with
@@ -78,17 +81,41 @@ class BodyLimit:
                                                                "Send a shorter message."})({"type": "http"}, None, send)
 
 
+class Problem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorReply(BaseModel):
+    detail: str | list[Problem] = Field(description="Why, and what to do: one sentence a person can read, or, for a "
+                                        "request that does not fit the schema, one entry per field")
+
+
+_ERROR_TEXT = {400: "The body is not JSON", 404: "Not found", 413: "The request body is over 64 KB", 422: "The request was refused; `detail` says why",
+               429: "Too many requests from this client or conversation; retry after `Retry-After` seconds",
+               503: "The index or the vector store is not ready; retry shortly"}
+
+
+def errors(*codes: int) -> dict:
+    """The error responses a route declares, so the OpenAPI schema says what it answers."""
+    return {code: {"model": ErrorReply, "description": _ERROR_TEXT[code]} for code in codes}
+
+
 class ChatRequest(BaseModel):
-    message: Text = Field(description="The user's question", max_length=MAX_MESSAGE_CHARS * 4)
+    message: Text = Field(description="The user's question (at least one character that is not a space)",
+                          min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=r"\S")
     conversation_id: Text | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_-]*$")
-    county: Text | None = Field(None, max_length=60, description="The county whose site the widget is on: 'my county' means it")
+    county: Text | None = Field(None, max_length=60, description="The county whose site the widget is on: 'my county' means it",
+                                json_schema_extra=TEXT_PATTERN)
 
 
 class FeedbackRequest(BaseModel):
     conversation_id: Text = Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     message_id: Text = Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="`message_id` of the rated answer")
     rating: Literal["up", "down"]
-    comment: Text = Field("", max_length=1000, description="Optional; stored with personal details redacted")
+    comment: Text = Field("", max_length=1000, description="Optional; stored with personal details redacted",
+                          json_schema_extra=TEXT_PATTERN)
 
 
 class ProfilePublic(BaseModel):
@@ -185,7 +212,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         return JSONResponse(status_code=503, headers={"Retry-After": "5"},
                             content={"detail": "The document search service is not reachable right now. Try again in a moment."})
 
-    @app.post("/v1/chat", response_model=Answer, tags=["chat"])
+    @app.post("/v1/chat", response_model=Answer, tags=["chat"], responses=errors(400, 413, 422, 429, 503))
     def chat(body: ChatRequest, bot: AssistantDep, request: Request, response: Response) -> Answer:
         started = time.perf_counter()
         response.headers["X-Served-By"] = str(os.getpid())  # which worker answered: for operators and the scale-out tests
@@ -198,7 +225,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         _log_answer(conversation_id, body.message, answer, started)
         return answer
 
-    @app.post("/v1/chat/stream", tags=["chat"], response_class=StreamingResponse, responses={200: {
+    @app.post("/v1/chat/stream", tags=["chat"], response_class=StreamingResponse, responses={**errors(400, 413, 422, 429), 200: {
         "content": {"text/event-stream": {}},
         "description": "Server-sent events. `draft` {\"text\": …}: an LLM's unverified text as it is written (LLM mode "
                        "only; show it as a draft). `answer`: the verified answer, the same contract as POST /v1/chat; "
@@ -250,12 +277,12 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "X-Served-By": str(os.getpid()),
                                           "X-Conversation-Id": conversation_id})
 
-    @app.delete("/v1/conversations/{conversation_id}", status_code=204, tags=["chat"])
+    @app.delete("/v1/conversations/{conversation_id}", status_code=204, tags=["chat"], responses=errors(404, 422))
     def forget(conversation_id: str, bot: AssistantDep) -> None:
         if not bot.conversations.forget(conversation_id):
             raise HTTPException(status_code=404, detail="Conversation not found")
 
-    @app.post("/v1/feedback", status_code=204, tags=["chat"])
+    @app.post("/v1/feedback", status_code=204, tags=["chat"], responses=errors(400, 404, 413, 422, 429))
     def feedback(body: FeedbackRequest, bot: AssistantDep, request: Request) -> None:
         """Thumbs up or down on one answer; a second rating of the same answer replaces the first."""
         limits.check(_client(request))
@@ -277,7 +304,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                                chunks=d.chunk_count, ingested_at=d.ingested_at)
                 for d in bot.index.state.documents.values()]
 
-    @app.get("/v1/documents/{doc_id}/chunks/{n}", response_model=ChunkPublic, tags=["documents"])
+    @app.get("/v1/documents/{doc_id}/chunks/{n}", response_model=ChunkPublic, tags=["documents"], responses=errors(404, 422))
     def chunk(doc_id: str, n: int, bot: AssistantDep) -> ChunkPublic:
         index = bot.index
         if doc_id not in index.state.documents:
