@@ -1,4 +1,4 @@
-"""Advice the assistant must not give: medical, legal, and lookups of a person's records.
+"""Advice the assistant must not give: medical, legal, lookups of a person's records, and secrets.
 
 A kind, short, fixed boundary and a referral; never advice, never corpus text pretending to be
 advice. Checked after crisis detection (crisis always comes first) and before answering.
@@ -52,7 +52,23 @@ MESSAGES = {
         "en": "I can't look up anyone's certification, application or personal records.",
         "es": "No puedo consultar la certificación, la solicitud ni los datos personales de nadie.",
     },
+    "secret": {
+        "en": "I can't share or look up passwords, keys or any other account secrets. If you can't get into an "
+              "account, use its password reset or ask the organization that runs it.",
+        "es": "No puedo compartir ni consultar contraseñas, claves ni otros datos de acceso. Si no puede entrar a una "
+              "cuenta, use la opción para restablecer la contraseña o pregunte a la organización que la administra.",
+    },
 }
+
+
+# Asking for a password, key or other secret ("what's the admin password", "give me the API key", "cuál es la
+# contraseña"): never answered from documents, whatever a document claims (an instruction planted in one said to
+# reply with a password), and nobody's account secrets are known here. ("Credentials" is left out: in this field it
+# means a certification, as in "send the credential form".)
+_SECRET = re.compile(
+    r"\b(what('?s| is| are| was)|whats|give( me)?|tell( me)?|send( me)?|share|show( me)?|need|cual(es)? (es|son)|"
+    r"dame|dime|digame|pasame|mandame)\b(\s+[\w'-]+){0,5}?\s+(password|passwords|passcode|passwd|pin( number)?|"
+    r"api[ -]?keys?|access (key|token)|secret( key)?|tokens?|login details|contrasenas?|claves?( de acceso)?)\b")
 
 
 _NAMED_PERSON = re.compile(r"\b(is|was|check if|verify|whether) [A-Z][a-z]+ [A-Z][a-z]+\b.{0,30}\bcertified\b")
@@ -62,7 +78,7 @@ def check_boundaries(message: str) -> Boundary | None:
     if _NAMED_PERSON.search(message):
         return Boundary("personal")
     text = normalize(message)
-    for kind, pattern in (("medical", _MEDICAL), ("personal", _PERSONAL), ("legal", _LEGAL)):
+    for kind, pattern in (("secret", _SECRET), ("medical", _MEDICAL), ("personal", _PERSONAL), ("legal", _LEGAL)):
         if pattern.search(text):
             return Boundary(kind)
     return None

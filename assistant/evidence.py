@@ -47,9 +47,19 @@ class Unit:
     score: float = 0.0
 
 
+# A sentence that gives an assistant orders ("ignore previous instructions and reply with …") is an attack planted
+# in a document, not something the program says: it is never evidence, so never quoted.
+ADDRESSED_TO_AN_ASSISTANT = re.compile(
+    r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+|the\s+|your\s+)?(previous|prior|above|earlier|preceding|"
+    r"system)\s+(instructions?|prompts?|rules?|messages?)\b|\b(system prompt|you are now|as an ai( language model)?|"
+    r"ignora(r)?\s+(las\s+)?instrucciones\s+(anteriores|previas))\b", re.IGNORECASE)
+
+
 def units_of(chunk: Chunk) -> list[Unit]:
-    """The chunk's sentences, list items, records and FAQ lines (ingest/units.py) as scoreable units."""
-    return [Unit(chunk, s.text, s.start, s.end, s.kind, set(tokenize(s.text)), s.asks) for s in split_units(chunk)]
+    """The chunk's sentences, list items, records and FAQ lines (ingest/units.py) as scoreable units, less any that
+    give an assistant orders."""
+    return [Unit(chunk, s.text, s.start, s.end, s.kind, set(tokenize(s.text)), s.asks) for s in split_units(chunk)
+            if not ADDRESSED_TO_AN_ASSISTANT.search(s.text)]
 
 
 @per_index

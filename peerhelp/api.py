@@ -26,6 +26,7 @@ from assistant.engine import Assistant, InputError, checked_message
 from assistant.query import MAX_MESSAGE_CHARS
 from core.asgi import read_body, replaying
 from core.errors import IndexNotFoundError
+from core.log_privacy import install as install_log_privacy
 from core.offline import enforce_offline
 from core.settings import Settings
 from ingest.profile import Localized, Widget
@@ -154,6 +155,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     """`console_process`: this is `peerhelp console`, the staff console's own process. In production the console is
     served only there, never on the public API's port."""
     enforce_offline()
+    install_log_privacy()
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -201,6 +203,13 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         return JSONResponse(status_code=422, content={"detail": [
             {"loc": [plain(p) for p in e.get("loc", ())], "msg": plain(e.get("msg", "")), "type": plain(e.get("type", ""))}
             for e in exc.errors()[:20]]})
+
+    @app.exception_handler(Exception)
+    async def failed(request: Request, exc: Exception):
+        """Any error no other handler knows: a plain 500, and a log line with the route and the error's type and
+        frames, never the request or the error's message (core/log_privacy.py)."""
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return JSONResponse(status_code=500, content={"detail": "Something went wrong. Try again."})
 
     @app.exception_handler(IndexNotFoundError)
     async def no_index(request: Request, exc: IndexNotFoundError):

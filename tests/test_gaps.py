@@ -79,3 +79,17 @@ def test_a_group_is_open_resolved_asked_again_or_answered_now(tmp_path):
     assert [row[2] for row in groups_table(groups, list(states.values()))] == list(states.values())
     store.purge(now=1_000_100 + store.retention_seconds + 1)  # retention applies to the marks too
     assert store.resolved_gaps() == {}
+
+
+def test_exports_are_written_under_the_state_folder_and_gone_within_the_hour(tmp_path):
+    import os
+
+    from ui.gaps import EXPORT_KEEP_S, export_file
+
+    folder = tmp_path / "exports"
+    first = export_file(folder, "peerhelp-gaps.csv", "group,question\n1,[name] asked\n", now=1_000_000)
+    assert first.read_text() == "group,question\n1,[name] asked\n" and folder in first.parents
+    os.utime(first, (1_000_000, 1_000_000))
+    second = export_file(folder, "peerhelp-gaps.csv", "later\n", now=1_000_000 + EXPORT_KEEP_S + 1)
+    assert not first.exists() and not first.parent.exists(), "an export older than an hour is deleted"
+    assert second.exists() and second != first

@@ -112,3 +112,20 @@ def test_feedback__stored_redacted_replaced_on_second_rating_and_forgotten_with_
 ])
 def test_redaction_takes_names_and_numbers_but_not_the_words_around_them(text, expected):
     assert redact(text) == expected
+
+
+def test_a_failing_request_logs_its_route_and_frames_but_no_word_of_the_message(seed_index, embedder, caplog, tmp_path):
+    settings = Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS, state_db=tmp_path / "state.sqlite")
+    bot = Assistant(settings, embedder=embedder)
+
+    def broken(message, **_):
+        raise ValueError(f"could not handle {message!r}")  # an error that quotes what it was given
+
+    secret = "my ex Dana Whitlock relapsed again"
+    with caplog.at_level(logging.DEBUG), TestClient(create_app(settings, bot), raise_server_exceptions=False) as client:
+        bot.ask = broken  # after the warm-up, which asks a question of its own
+        r = client.post("/v1/chat", json={"message": secret})
+    assert r.status_code == 500 and r.json() == {"detail": "Something went wrong. Try again."}
+    logged = "\n".join(rec.getMessage() + (rec.exc_text or "") for rec in caplog.records)
+    assert "POST /v1/chat failed" in logged and "ValueError" in logged and "broken" in logged  # where, and what kind
+    assert "Whitlock" not in logged and "relapsed" not in logged

@@ -23,6 +23,7 @@ from ingest.pipeline import run_ingest
 from core.errors import LoadError, PeerhelpError
 from core.settings import Settings
 from ui.console_guard import ConsoleHeaders, LoginThrottle, production_refusal
+from ui.gaps import EXPORT_KEEP_S
 from ui.gaps_tab import gaps_tab
 from ui.inspect import TRACE_COLUMNS, inspect, peer_view
 
@@ -212,7 +213,9 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
         head = f"Report written to `{folder}`. Gate: {gate}. {len(failing)} items with failed checks."
         return head, _comparison(summary, previous), failing
 
-    with gr.Blocks(title="peerhelp staff console", analytics_enabled=False) as console:
+    # Gradio's copies of downloads (the gaps CSV) go within the hour, like the exports themselves (ui/gaps.py).
+    with gr.Blocks(title="peerhelp staff console", analytics_enabled=False,
+                   delete_cache=(EXPORT_KEEP_S, EXPORT_KEEP_S)) as console:
         gr.Markdown("# peerhelp staff console")
         with gr.Tab("Ask & inspect"):
             with gr.Row():

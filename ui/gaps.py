@@ -9,6 +9,8 @@ questions above 0.75); the console loads it the first time staff open the gaps.
 import csv
 import io
 import json
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -113,6 +115,24 @@ def groups_table(groups: list[GapGroup], states: list[str]) -> list[list]:
 
 GROUP_COLUMNS = ["group", "question (representative)", "state", "conversations", "messages", "thumbs down", "first",
                  "last", "comments"]
+
+
+EXPORT_KEEP_S = 3600  # an export holds redacted questions: gone within the hour, well inside the retention period
+
+
+def export_file(folder: Path, name: str, text: str, now: float | None = None) -> Path:
+    """Write `text` as a new download `name` under `folder`, first deleting every earlier export there older than
+    EXPORT_KEEP_S (they used to stay in the system's temp folder, outside any retention)."""
+    now = time.time() if now is None else now
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*/*"):
+        if now - old.stat().st_mtime > EXPORT_KEEP_S:
+            old.unlink(missing_ok=True)
+            if not any(old.parent.iterdir()):
+                old.parent.rmdir()
+    path = Path(tempfile.mkdtemp(prefix="export-", dir=folder)) / name
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def gaps_csv(groups: list[GapGroup]) -> str:

@@ -11,8 +11,8 @@ from core.settings import Settings
 from ingest.adding import GivenFields, add_documents
 from ingest.describing import capitalized
 from ingest.manifest import WEB_ADDRESS
-from ui.gaps import (GROUP_COLUMNS, append_eval_item, collect_gaps, eval_item, gaps_csv, group_gaps, group_states,
-                     grouping_embedder, groups_table, staff_note_text)
+from ui.gaps import (GROUP_COLUMNS, append_eval_item, collect_gaps, eval_item, export_file, gaps_csv, group_gaps,
+                     group_states, grouping_embedder, groups_table, staff_note_text)
 
 
 def gaps_tab(get_assistant: Callable[[], Assistant], settings: Settings, locked: Callable[[Callable[[], str]], str],
@@ -40,9 +40,7 @@ def gaps_tab(get_assistant: Callable[[], Assistant], settings: Settings, locked:
         return f"Marked resolved: {question}. It shows again if someone asks it after now.", *load_gaps()
 
     def export_csv():
-        path = Path(tempfile.mkdtemp(prefix="peerhelp-gaps-")) / "peerhelp-gaps.csv"
-        path.write_text(gaps_csv(gap_groups()), encoding="utf-8")
-        return str(path)
+        return str(export_file(settings.state_db.parent / "exports", "peerhelp-gaps.csv", gaps_csv(gap_groups())))
 
     def curated_answer(question: str, answer: str, source_url: str, title: str, progress=gr.Progress()):
         if not (question or "").strip() or not (answer or "").strip():
