@@ -96,10 +96,7 @@ class ConversationStore:
 
     def known(self, conversation_id: str, now: float | None = None) -> bool:
         """Whether this conversation has turns within the retention period: only ids the server issued ever do."""
-        cutoff = (now or time.time()) - self.retention_seconds
-        with self._engine.connect() as db:
-            return db.execute(select(turns.c.id).where(turns.c.conversation_id == conversation_id, turns.c.at >= cutoff)
-                              .limit(1)).first() is not None
+        return bool(self.history(conversation_id, now))
 
     def remember(self, conversation_id: str, question: str, status: str, language: str, now: float | None = None) -> str:
         """Returns the turn's message id, which feedback refers to: random, so no one can guess another's."""

@@ -80,6 +80,29 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a server address. Fix: write it as {example}")
         return value.rstrip("/") if value else None
 
+    @field_validator("rate_limit_client", "rate_limit_conversation")
+    @classmethod
+    def _rate_limits(cls, value: str) -> str:
+        """Checked here, so a bad limit stops `peerhelp serve` with one readable line, not a traceback."""
+        from limits import parse_many
+
+        try:
+            if value.strip():
+                parse_many(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate limit. Fix: write it like 30/minute;300/hour, or leave it empty "
+                             "for none") from None
+        return value.strip()
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _rate_limit_storage(cls, value: str) -> str:
+        if urlparse(value).scheme not in ("memory", "redis", "rediss", "redis+sentinel", "redis+cluster", "memcached",
+                                          "mongodb", "valkey"):
+            raise ValueError(f"{value!r} is not a rate-limit store. Fix: memory:// for one worker, or "
+                             "redis://127.0.0.1:6379 for several")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value):

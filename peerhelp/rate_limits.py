@@ -25,14 +25,14 @@ class RateLimits:
     """`limits.check(client, conversation)` before answering: raises 429 with Retry-After once either is over."""
 
     def __init__(self, settings: Settings):
+        # the settings have checked both the limits and the store's scheme (core/settings.py)
+        self.per_client = parse_many(settings.rate_limit_client) if settings.rate_limit_client else []
+        self.per_conversation = parse_many(settings.rate_limit_conversation) if settings.rate_limit_conversation else []
         try:
-            self.per_client = parse_many(settings.rate_limit_client) if settings.rate_limit_client.strip() else []
-            self.per_conversation = (parse_many(settings.rate_limit_conversation)
-                                     if settings.rate_limit_conversation.strip() else [])
             storage = storage_from_string(settings.rate_limit_storage)
-        except (ValueError, ImportError, NotImplementedError, ConfigurationError) as err:
-            raise PeerhelpError(f"Rate limit settings are not usable: {err}. Fix: write limits like '30/minute;300/hour' "
-                                "and the storage as memory:// or redis://host:6379") from err
+        except (ImportError, ConfigurationError) as err:
+            raise PeerhelpError(f"The rate-limit store {settings.rate_limit_storage!r} is not usable: {err}. Fix: "
+                                "memory:// for one worker, or redis://host:6379 with Redis running") from err
         self.limiter = MovingWindowRateLimiter(storage)
 
     def check(self, client: str, conversation: str | None = None) -> None:

@@ -75,8 +75,19 @@ def test_the_default_limits_stop_a_flood_of_five_hundred_messages(api):
     assert codes.count(200) == per_minute and codes.count(429) == 500 - per_minute
 
 
-def test_unusable_limit_settings_are_a_clear_error():
-    with pytest.raises(PeerhelpError, match="Fix:"):
-        RateLimits(Settings(rate_limit_client="lots"))
-    with pytest.raises(PeerhelpError, match="Fix:"):
-        RateLimits(Settings(rate_limit_storage="nosuch://x"))
+def test_unusable_limit_settings_are_a_clear_error(monkeypatch):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="Fix: write it like 30/minute"):
+        Settings(rate_limit_client="lots")
+    with pytest.raises(ValidationError, match="not a rate-limit store"):
+        Settings(rate_limit_storage="nosuch://x")
+    with pytest.raises(PeerhelpError, match="Fix:"):  # a known scheme whose client library is missing
+        RateLimits(Settings(rate_limit_storage="mongodb://127.0.0.1:27017"))
+    from typer.testing import CliRunner
+
+    from peerhelp.cli import app
+
+    monkeypatch.setenv("PEERHELP_RATE_LIMIT_CLIENT", "lots")
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code != 0 and "PEERHELP_RATE_LIMIT_CLIENT" in result.output and "Traceback" not in result.output
