@@ -13,7 +13,7 @@ from assistant.compose import Citations, source_name
 from assistant.messages import msg
 from assistant.query import COUNTIES, Query
 from ingest.chunking import Chunk
-from ingest.cleaning import RECORD_SEP
+from ingest.tables import RECORD_SEP
 from ingest.profile import Participation
 from ingest.store import IndexVersion, per_index
 

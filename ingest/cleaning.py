@@ -7,13 +7,13 @@ here, never by editing a document, so a new document of the same kind comes out 
 Each rule is its own function with a unit test on a real excerpt (tests/test_cleaning.py).
 """
 
-import html
 import re
 import unicodedata
 
-CLEANING_VERSION = 3  # bump when a rule changes: every document is then re-chunked
+from ingest.markup import TERMINAL, is_boilerplate, strip_html
+from ingest.tables import RECORD_SEP, tables_to_records
 
-RECORD_SEP = " — "
+CLEANING_VERSION = 4  # bump when a rule changes: every document is then re-chunked
 
 _CHAR_MAP = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
@@ -24,26 +24,12 @@ _CHAR_MAP = {
     "\u25cf": "•", "\u25aa": "•", "\u2023": "•", "\u2043": "•", "\u25e6": "•", "\u00b7": "•",
 }
 
-_BOILERPLATE = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^insert (statistics|text|image|photo|chart|graph|table)s? here\.?$",
-        r"^this page (was|is|has been) (left )?(blank )?(intentionally|purposely)( left)?( blank)?\.?$",
-        r"^this space is (left|reserved) for\b.*$",
-        r"^(sidebar|page) elements$",
-        r"^body$",
-        r"^(click|tap) here\.?$",
-        r"^delivery system key:?(\s*[\w-]+\s*=)*\s*$",
-    )
-]
 _CLOUDFLARE_EMAIL = re.compile(r"\[email\s*(?:&#160;|\s)*protected\]", re.IGNORECASE)
 _MD_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(((?:[^()\s]|\([^()]*\))*)\)")
-_TAG = re.compile(r"<[^>]{0,400}>")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _GLUED_MONTH = re.compile(rf"^((?:{_MONTHS})(?:\s*-\s*(?:{_MONTHS}))?)(?=[A-Z][a-z])")
 _WEEKDAY_DATE = re.compile(rf"^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (?:{_MONTHS}) \d{{1,2}}, \d{{4}}$")
 _BULLET_START = re.compile(r"^\s*(?:[•▪◦\-*]|\d{1,2}[.)])\s+")
-_TERMINAL = tuple(".!?:;")
 _CONNECTIVES = {"and", "or", "of", "the", "to", "for", "in", "with", "a", "an", "from", "by", "on", "&", "as", "at", "including"}
 
 
@@ -91,11 +77,6 @@ def rewrite_inline_markup(line: str) -> str:
     return line
 
 
-def is_boilerplate(line: str) -> bool:
-    s = strip_html(line).strip()
-    return any(p.match(s) for p in _BOILERPLATE)
-
-
 def drop_table_of_contents(lines: list[str]) -> list[str]:
     """Remove a table of contents: it repeats headings and would confuse section detection.
 
@@ -118,156 +99,6 @@ def drop_table_of_contents(lines: list[str]) -> list[str]:
 def split_glued_month(line: str) -> str:
     """'NovemberDisseminate BHIN 20-056…' → 'November: Disseminate BHIN 20-056…' (lost table cell)."""
     return _GLUED_MONTH.sub(r"\1: ", line)
-
-
-def strip_html(fragment: str) -> str:
-    """HTML fragment → text. Paragraphs become sentences; bullets become '; '-joined items."""
-    s = re.sub(r"<br\s*/?>", "\x00", fragment, flags=re.IGNORECASE)
-    s = re.sub(r"</(p|div|li|h\d)\s*>", "\x00", s, flags=re.IGNORECASE)
-    s = html.unescape(_TAG.sub("", s))
-    parts = [" ".join(p.split()) for p in s.split("\x00")]
-    return join_sentences([p for p in parts if p])
-
-
-def join_sentences(parts: list[str]) -> str:
-    out = ""
-    for part in parts:
-        if not out:
-            out = part
-        elif out.endswith(_TERMINAL + (")", '"', "'")):
-            out += " " + part
-        else:
-            out += ". " + part
-    return out
-
-
-def _cell_items(cell: str) -> list[str]:
-    """A cell's bullet items ('• a • b'), or [] when the cell is not a bullet list."""
-    text = strip_html(cell)
-    if text.count("•") < 2:
-        return []
-    return [" ".join(p.split()) for p in text.split("•") if p.strip()]
-
-
-def tables_to_records(lines: list[str]) -> list[str]:
-    """Tab-separated rows → one record per line ('Label — value'), keeping label and value together."""
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        if "\t" not in lines[i]:
-            out.append(lines[i])
-            i += 1
-            continue
-        rows: list[tuple[list[str], bool]] = []  # (cells, preceded by a page gap)
-        gap = False
-        while i < len(lines):
-            line = lines[i]
-            if "\t" in line:
-                rows.append(([c.strip() for c in line.split("\t")], gap))
-                gap = False
-                i += 1
-            elif not line.strip() and _next_nonblank_has_tab(lines, i):
-                gap = True
-                i += 1
-            else:
-                break
-        out.append("")
-        out.extend(_render_table(rows))
-        out.append("")
-    return out
-
-
-def _next_nonblank_has_tab(lines: list[str], i: int) -> bool:
-    for j in range(i, min(len(lines), i + 6)):
-        if lines[j].strip():
-            return "\t" in lines[j]
-    return False
-
-
-def _render_table(rows: list[tuple[list[str], bool]]) -> list[str]:
-    rows = [(cells, gap) for cells, gap in rows if not all(re.fullmatch(r"[-—:|\s]*", c) for c in cells)]
-    out: list[str] = []
-    pair_header: list[str] | None = None
-    pairs_left: list[str] = []
-    pairs_right: list[str] = []
-    merged = _merge_continuations(rows)
-    for idx, cells in enumerate(merged):
-        texts = [strip_html(c) for c in cells]
-        filled = [t for t in texts if t]
-        if not filled or is_boilerplate("\t".join(texts)) or all(is_boilerplate(t) for t in filled):
-            continue
-        if _is_wrapped_pair_header(texts):
-            pair_header = texts[:2]
-            out.append(f"{pair_header[0]}{RECORD_SEP}{pair_header[1]}")
-            continue
-        if pair_header:
-            texts += [""] * (4 - len(texts))
-            for k, target in ((0, pairs_left), (2, pairs_right)):
-                if texts[k]:
-                    target.append(f"{texts[k]}{RECORD_SEP}{texts[k + 1] or 'not listed'}")
-            continue
-        item_cols = [_cell_items(c) for c in cells]
-        if any(item_cols):
-            header = merged[idx - 1] if idx > 0 else []
-            header_texts = [strip_html(c) for c in header]
-            if out and header and len(header_texts) == len(cells) and out[-1] == RECORD_SEP.join(t for t in header_texts if t):
-                out.pop()
-            for col, items in enumerate(item_cols):
-                label = header_texts[col] if col < len(header_texts) and header_texts[col] else None
-                if items:
-                    if label:
-                        out.extend(["", f"{label}:"])
-                    out.extend(f"- {item}" for item in items)
-                elif texts[col]:
-                    out.append(texts[col])
-            continue
-        if len(filled) == 1 and texts[0]:
-            out.extend(["", filled[0], ""])  # a caption: its own block, so it can head a section
-            continue
-        out.append(RECORD_SEP.join(filled))
-    return out + pairs_left + pairs_right
-
-
-def _is_wrapped_pair_header(texts: list[str]) -> bool:
-    """COUNTY | DELIVERY SYSTEM | COUNTY | DELIVERY SYSTEM: a two-column list wrapped into four."""
-    return len(texts) >= 4 and bool(texts[0]) and texts[0].lower() == texts[2].lower() and texts[1].lower() == texts[3].lower()
-
-
-def _merge_continuations(rows: list[tuple[list[str], bool]]) -> list[list[str]]:
-    """Rejoin rows a page break cut in two ('…the far-' / 'reaching initiative…')."""
-    merged: list[list[str]] = []
-    for cells, gap in rows:
-        if merged and gap and _continues(merged[-1], cells):
-            prev = merged[-1]
-            width = max(len(prev), len(cells))
-            prev += [""] * (width - len(prev))
-            for k, c in enumerate(cells):
-                a, b = prev[k], c
-                if not b:
-                    continue
-                if not a:
-                    prev[k] = b
-                else:
-                    a = re.sub(r"</p>\s*$", "", a)
-                    b = re.sub(r"^\s*<p[^>]*>", "", b)
-                    hyphenated = strip_html(a).endswith("-") and strip_html(b)[:1].islower()
-                    prev[k] = a + ("" if hyphenated else " ") + b
-            continue
-        merged.append(list(cells))
-    return merged
-
-
-def _continues(prev: list[str], cells: list[str]) -> bool:
-    first = strip_html(cells[0]) if cells else ""
-    if not first:
-        return False
-    prev_first = strip_html(prev[0]) if prev else ""
-    if first[:1].islower():
-        return True
-    only_first = all(not strip_html(c) for c in cells[1:])
-    if only_first and first.lower().startswith("purpose:"):
-        return True
-    return len(prev_first) > 60 and not prev_first.endswith(_TERMINAL + (")",))
 
 
 def split_bullet_runs(lines: list[str]) -> list[str]:
@@ -327,7 +158,7 @@ def _is_continuation(prev: str, line: str, blanks: int) -> bool:
         return False
     if not p or not s or s.startswith("- ") or s.startswith("#") or p.startswith("#"):
         return False
-    if p.endswith(_TERMINAL) or RECORD_SEP in s:
+    if p.endswith(TERMINAL) or RECORD_SEP in s:
         return False
     last_word = p.split()[-1].lower()
     if blanks and not (p.startswith("- ") or len(p) > 60):
@@ -346,7 +177,7 @@ def group_date_rows(lines: list[str]) -> list[str]:
         return lines
     out = lines[: dates[0]]
     header: list[str] = []
-    while out and out[-1].strip() and len(out[-1].split()) <= 3 and not out[-1].strip().endswith(_TERMINAL):
+    while out and out[-1].strip() and len(out[-1].split()) <= 3 and not out[-1].strip().endswith(TERMINAL):
         header.insert(0, out.pop().strip())
     if header:
         out.append("; ".join(header))

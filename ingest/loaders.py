@@ -4,10 +4,11 @@ Structure survives as plain-text conventions the cleaner and chunker understand:
 markdown `#` headings, `- ` list items, and tab-separated table rows. Every failure is a
 LoadError naming the file, the reason and the fix, so ingest can skip it and go on.
 
-PDF: pypdf (pure Python, BSD). Government PDFs are often encrypted with an empty owner
-password and have odd encodings; pypdf decrypts those, reports real encryption, and never
-needs a system library. PyMuPDF extracts layout better but is AGPL, which a county cannot
-always accept.
+PDF: PDFium (pypdfium2, Apache-2.0/BSD; its wheel carries the library, so no system package and no
+network) gives positioned text segments, and ingest/pdf_layout.py puts them in reading order; the
+choice was measured against pypdf, pdfminer.six and pdfplumber (evals/README.md, "PDF extraction").
+It opens PDFs encrypted with an empty owner password, as government PDFs often are. PyMuPDF is
+AGPL, which a county cannot always accept.
 """
 
 import re
@@ -15,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from core.errors import LoadError
+from ingest.pdf_layout import Line, Segment, furniture, lines_of, page_text, ruled_rows
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -66,25 +68,50 @@ def _decode_text(path: Path) -> str:
 
 
 def _read_pdf(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Each page laid out in reading order (ingest/pdf_layout.py), running headers and footers dropped."""
+    import pypdfium2 as pdfium
 
     try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise LoadError(str(path), "PDF is password-protected", "ask the issuer for an unprotected copy")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except LoadError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise LoadError(str(path), f"PDF is damaged or not a PDF ({type(exc).__name__}: {exc})",
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise LoadError(str(path), "PDF is password-protected", "ask the issuer for an unprotected copy") from exc
+        raise LoadError(str(path), f"PDF is damaged or not a PDF ({exc})",
                         "download the PDF again, or re-save it from a PDF viewer") from exc
-    except Exception as exc:  # pypdf raises many internal types on garbage input
-        if "encrypt" in str(exc).lower() or "decrypt" in str(exc).lower():
-            raise LoadError(str(path), "PDF is encrypted", "ask the issuer for an unprotected copy") from exc
-        raise LoadError(str(path), f"PDF could not be parsed ({type(exc).__name__})",
-                        "re-save it from a PDF viewer") from exc
-    return "\n\n".join(pages)
+    try:
+        pages = [(_page_lines(page), page.get_size()) for page in document]
+    except pdfium.PdfiumError as exc:
+        raise LoadError(str(path), f"PDF could not be parsed ({exc})", "re-save it from a PDF viewer") from exc
+    finally:
+        document.close()
+    if pages and not any(lines for lines, _ in pages):
+        raise LoadError(str(path), f"the PDF has no text layer (its {len(pages)} page(s) are pictures, as a scanner "
+                        "makes them)", "run OCR on it first (for example `ocrmypdf in.pdf out.pdf`), then add the result")
+    repeated, kept = furniture([(lines, height) for lines, (_, height) in pages]), set()
+    return "\n\n".join(page_text(lines, width, height, repeated, kept) for lines, (width, height) in pages)
+
+
+def _page_lines(page) -> list[Line]:
+    """PDFium's text segments of one page, as lines (y measured from the top); a ruled table's rows as lines of
+    their cells."""
+    import pypdfium2.raw as pdfium_raw
+
+    text = page.get_textpage()
+    try:
+        height = page.get_size()[1]
+        segments = []
+        for i in range(text.count_rects()):
+            left, bottom, right, top = text.get_rect(i)
+            segments.append(Segment(text.get_text_bounded(left, bottom, right, top), left, right, height - top,
+                                    height - bottom))
+    finally:
+        text.close()
+    boxes = []
+    for drawn in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        left, bottom, right, top = drawn.get_bounds()
+        boxes.append((left, height - top, right, height - bottom))
+    rows, rest = ruled_rows(segments, boxes) if boxes else ([], segments)
+    return sorted(lines_of(rest) + rows, key=lambda line: line.top)
 
 
 def _read_docx(path: Path) -> str:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.chunking import QUESTION_LINE, Chunk, context_prefix
-from ingest.cleaning import RECORD_SEP
+from ingest.tables import RECORD_SEP
 
 UNITS_VERSION = 2  # part of the index signature: unit vectors are stored in this order
 

@@ -1,8 +1,9 @@
 """Each cleaning rule, on a real excerpt of a seed document."""
 
 from ingest.cleaning import (clean_text, drop_table_of_contents, group_date_rows, join_broken_lines,
-                             normalize_characters, rewrite_inline_markup, split_bullet_runs, split_glued_month,
-                             strip_html, tables_to_records)
+                             normalize_characters, rewrite_inline_markup, split_bullet_runs, split_glued_month)
+from ingest.markup import strip_html
+from ingest.tables import tables_to_records
 from tests.conftest import seed_text
 
 GUIDE = "002_a3f5e78bf45f2be3.txt"
