@@ -16,6 +16,7 @@ from assistant.query import Query, asks_for_money
 from assistant.referral import Contact
 from ingest.profile import Referral
 from ingest.chunking import Chunk
+from ingest.manifest import date_label
 
 MAX_WORDS = 150
 MAX_UNITS = 3
@@ -40,7 +41,7 @@ class Citations:
             self._keys[key] = n
             self.items.append(Citation(
                 n=n, document=chunk.doc_id, title=chunk.title, section=chunk.section, url=chunk.url,
-                date=(f"about {chunk.as_of}" if chunk.as_of_approximate else chunk.as_of) or None,
+                date=date_label(chunk.as_of, chunk.as_of_approximate),
                 quote=chunk.text[start - chunk.start : end - chunk.start], issuer=chunk.issuer or None,
                 chunk=chunk.n, start=start))
         return self._keys[key]

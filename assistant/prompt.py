@@ -5,6 +5,7 @@ passages lack), so a well-behaved model loses nothing to it.
 """
 
 from ingest.chunking import Chunk
+from ingest.manifest import date_label
 
 NOT_ANSWERED = "NOT IN PASSAGES"
 MAX_PASSAGES = 5
@@ -25,8 +26,7 @@ Rules:
 
 def passage_block(n: int, chunk: Chunk) -> str:
     where = " — ".join(p for p in (chunk.title, chunk.section) if p)
-    date = f"about {chunk.as_of}" if chunk.as_of_approximate else chunk.as_of
-    source = ", ".join(p for p in (chunk.issuer, f"as of {date}" if date else "") if p)
+    source = ", ".join(p for p in (chunk.issuer, f"as of {date_label(chunk.as_of, chunk.as_of_approximate)}") if p)
     return f"[{n}] {where}" + (f" ({source})" if source else "") + f"\n{chunk.text.strip()}"
 
 

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import httpx
 
+from evals.bench_ingest import bench_big_files, bench_env, bench_ingest, timed_ingest
 from evals.gold import load_gold
 from evals.load import run_load
-from evals.servers import ROOT, ChromaServer, free_port, start_server, stop_server
+from evals.servers import ChromaServer, free_port, start_server, stop_server
 from evals.synthetic import scaled_corpus
 from evals.timing import percentiles, time_each
 from ingest.adding import GivenFields, add_documents
@@ -48,45 +49,8 @@ print(time.perf_counter() - t)
 """
 
 
-def _env(**extra: str) -> dict[str, str]:
-    """The load comes from one address (loopback) and measures capacity: the per-client rate limits are off."""
-    return {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
-            "GRADIO_ANALYTICS_ENABLED": "False", "PEERHELP_RATE_LIMIT_CLIENT": "", "PEERHELP_RATE_LIMIT_CONVERSATION": "",
-            **extra}
-
-
-def _ingest(corpus: Path, index: Path, **env: str) -> float:
-    """Wall time of `peerhelp ingest` as a user runs it: process start, model load, everything."""
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "peerhelp.cli", "ingest", "--corpus-dir", str(corpus),
-                           "--index-dir", str(index)], env=_env(**env), capture_output=True, text=True)
-    if done.returncode not in (0, 1):
-        raise RuntimeError(f"ingest of {corpus} failed:\n{done.stderr[-3000:]}")
-    return round(time.perf_counter() - started, 2)
-
-
-def _size_mb(path: Path) -> float:
-    return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6, 1)
-
-
 def _questions() -> list[tuple[str, list[str]]]:
     return [(i.question, i.history) for i in load_gold()]
-
-
-def bench_ingest(work: Path, corpus_dir: Path) -> dict:
-    corpus, index = work / "corpus", work / "index"
-    shutil.copytree(corpus_dir, corpus)
-    full = _ingest(corpus, index)
-    unchanged = _ingest(corpus, index)
-    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
-    changed = corpus / manifest["documents"][0]["file"]
-    with open(changed, "a", encoding="utf-8") as fh:
-        fh.write("\n\nBenchmark note: this paragraph was added to measure a one-document re-ingest.\n")
-    one_changed = _ingest(corpus, index)
-    current = (index / "CURRENT").read_text(encoding="utf-8").strip()
-    return {"full_s": full, "no_change_s": unchanged, "one_changed_s": one_changed,
-            "index_version_mb": _size_mb(index / "versions" / current), "index_dir_mb": _size_mb(index),
-            "corpus_mb": _size_mb(corpus_dir), "documents": len(manifest["documents"])}
 
 
 def bench_answers(settings: Settings) -> dict:
@@ -152,7 +116,7 @@ def bench_serving(index: Path, state_db: Path, messages: list[str]) -> dict:
     The three starts are the cold-start samples; a fourth start measures the default `make run`
     set-up, with the staff console (Gradio) mounted.
     """
-    env = _env(PEERHELP_STATE_DB=str(state_db), PEERHELP_CONSOLE="false")
+    env = bench_env(PEERHELP_STATE_DB=str(state_db), PEERHELP_CONSOLE="false")
     starts, loads, rss = [], [], []
     for concurrency, total in HTTP_PLAN:
         seconds, proc, url = _first_answer(env, index)
@@ -165,7 +129,7 @@ def bench_serving(index: Path, state_db: Path, messages: list[str]) -> dict:
     with_console, proc, _ = _first_answer({**env, "PEERHELP_CONSOLE": "true", "PEERHELP_CONSOLE_PASSWORD": "bench"}, index)
     console_rss = _peak_rss_mb(proc.pid)
     stop_server(proc)
-    naive = subprocess.run([sys.executable, "-c", NAIVE_IMPORT], env=_env(), capture_output=True, text=True, check=True)
+    naive = subprocess.run([sys.executable, "-c", NAIVE_IMPORT], env=bench_env(), capture_output=True, text=True, check=True)
     return {"cold_start_s": round(statistics.median(starts), 2), "cold_start_runs_s": [round(s, 2) for s in starts],
             "cold_start_with_console_s": round(with_console, 2), "rss_with_console_mb": console_rss,
             "naive_import_and_model_s": round(float(naive.stdout.strip().splitlines()[-1]), 2),
@@ -182,11 +146,11 @@ def bench_scale_out(work: Path, corpus: Path, index: Path, messages: list[str]) 
     chroma.start()
     try:
         server_index = work / "server-index"
-        _ingest(corpus, server_index, PEERHELP_CHROMA_URL=chroma.url)
+        timed_ingest(corpus, server_index, PEERHELP_CHROMA_URL=chroma.url)
         rows = []
         for store, folder, extra in [("embedded", index, {}), ("chroma server", server_index, {"PEERHELP_CHROMA_URL": chroma.url})]:
             for workers in (1, 2):
-                env = _env(PEERHELP_STATE_DB=str(work / f"scale-out-{workers}.sqlite"), PEERHELP_CONSOLE="false", **extra)
+                env = bench_env(PEERHELP_STATE_DB=str(work / f"scale-out-{workers}.sqlite"), PEERHELP_CONSOLE="false", **extra)
                 _, proc, url = _first_answer(env, folder, args=("--workers", str(workers)))
                 live = {}
                 try:
@@ -210,7 +174,7 @@ def _live_update(url: str, workers: int, work: Path, corpus: Path, index: Path, 
     note.write_text(f"Lassen County peer support\n\n{LIVE_FACT}\n", encoding="utf-8")
     add_documents(updated, [note], GivenFields(title="Lassen County peer café", issuer="Lassen County", kind="staff-note"),
                   max_bytes=1_000_000)
-    _ingest(updated, index, **env)
+    timed_ingest(updated, index, **env)
     switched = (index / CURRENT).stat().st_mtime
     served: set[str] = set()
     while len(served) < workers:
@@ -246,7 +210,7 @@ def bench_scale(work: Path, corpus_dir: Path, factors: list[int], base_index: Pa
         else:
             corpus, index = work / f"x{factor}" / "corpus", work / f"x{factor}" / "index"
             docs = scaled_corpus(corpus_dir, corpus, factor)
-            ingest_s = _ingest(corpus, index)
+            ingest_s = timed_ingest(corpus, index)
         assistant = Assistant(Settings(index_dir=index, state_db=work / "scale.sqlite"))
         assistant.warm_up()
         latency = percentiles(time_each(lambda q: assistant.ask(q[0], q[1]), sample, WARMUP))
@@ -255,13 +219,17 @@ def bench_scale(work: Path, corpus_dir: Path, factors: list[int], base_index: Pa
     return rows
 
 
-def run_bench(settings: Settings, factors: list[int], report: Callable[[str], None] = print) -> dict:
+def run_bench(settings: Settings, factors: list[int], report: Callable[[str], None] = print,
+              big_files: bool = True) -> dict:
     machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": sys.platform}
     result: dict = {"created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine}
     with tempfile.TemporaryDirectory(prefix="peerhelp-bench-") as tmp:
         work = Path(tmp)
         report("ingest: full, no change, one document changed")
         result["ingest"] = bench_ingest(work / "base", settings.corpus_dir)
+        if big_files:
+            report("ingest of big files: a 2 MB text file and a 1,000-page PDF")
+            result["ingest"]["big_files"] = bench_big_files(work, settings.corpus_dir)
         index = work / "base" / "index"
         bench_settings = Settings(index_dir=index, corpus_dir=work / "base" / "corpus", state_db=work / "bench.sqlite")
         report("answers: assistant, retrieval floor, BM25-only and llama-index baselines")
@@ -289,6 +257,9 @@ def check_targets(r: dict) -> list[dict]:
         ("cold start to first answer ≤ 5 s", serving["cold_start_s"], 5, "s"),
         ("full ingest ≤ 20 s", ingest["full_s"], 20, "s"),
         ("no-change re-ingest ≤ 3 s", ingest["no_change_s"], 3, "s"),
+        *([("2 MB text file ingest ≤ 15 s", ingest["big_files"]["text"]["ingest_s"], 15, "s"),
+           ("2 MB text file ingest peak RSS ≤ 400 MB", ingest["big_files"]["text"]["peak_rss_mb"], 400, "MB")]
+          if "big_files" in ingest else []),
         ("peak serving RSS ≤ 800 MB", serving["peak_rss_mb"], 800, "MB"),
     ]
     if c16:
@@ -339,7 +310,11 @@ def markdown(r: dict) -> str:
               f"- Full, from empty: **{i['full_s']} s** for {i['documents']} documents ({i['corpus_mb']} MB); "
               f"the llama-index baseline builds its index in-process in {a['llamaindex_build_s']} s.",
               f"- Nothing changed: **{i['no_change_s']} s**; one document changed: **{i['one_changed_s']} s**.",
-              f"- Index on disk: {i['index_version_mb']} MB per version, {i['index_dir_mb']} MB with the versions kept.", "",
+              f"- Index on disk: {i['index_version_mb']} MB per version, {i['index_dir_mb']} MB with the versions kept.",
+              *[f"- Big {kind} file added to an empty corpus ({b['file_mb']} MB"
+                + (f", {b['pages']} pages" if "pages" in b else "") + f"): **{b['ingest_s']} s**, peak RSS "
+                f"{b['peak_rss_mb']} MB; reading and cleaning it alone {b['read_and_clean_s']} s."
+                for kind, b in i.get("big_files", {}).items()], "",
               "## Scale (perturbed copies of the seeds, made by the benchmark)", "",
               "| size | documents | chunks | ingest s | answer p50 / p95 / p99 ms |", "|---|---|---|---|---|"]
     lines += [f"| ×{row['factor']} | {row['documents'] or i['documents']} | {row['chunks']} | {row['ingest_s'] or i['full_s']} | "

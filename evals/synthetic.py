@@ -43,6 +43,20 @@ def perturb(text: str, rng: random.Random) -> str:
     return re.sub(r"\b(Kern|Sonoma|Fresno|Alameda)\b", county, "\n".join(paragraphs))
 
 
+def big_text(seed_dir: Path, out: Path, size: int, seed: int = 3) -> Path:
+    """One text file of `size` bytes: reworded copies of the seed documents one after another, as a long handbook."""
+    rng = random.Random(seed)
+    texts = [load_text(seed_dir / e.file, 25_000_000) for e in read_manifest(seed_dir)]
+    parts, total, n = ["Peer Support Handbook\n"], 0, 0
+    while total < size:
+        n += 1
+        part = f"\n# Part {n}\n\n" + perturb(rng.choice(texts), rng)
+        parts.append(part)
+        total += len(part.encode("utf-8"))
+    out.write_bytes("".join(parts).encode("utf-8")[:size].decode("utf-8", errors="ignore").encode("utf-8"))
+    return out
+
+
 def scaled_corpus(seed_dir: Path, out_dir: Path, factor: int, max_bytes: int = 25_000_000, seed: int = 7) -> int:
     """Write the seeds plus `factor - 1` perturbed copies of each into `out_dir`; returns the document count."""
     if factor < 1:

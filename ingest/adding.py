@@ -7,7 +7,6 @@ source of truth: the next ingest, a restart or a new machine sees the same docum
 import re
 import shutil
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 
 from ingest.cleaning import clean_text
@@ -60,7 +59,9 @@ class Added:
                        if getattr(self.replaced, name) != getattr(self.entry, name)]
             return f"Replaced {self.entry.id}" + (f" ({'; '.join(changed)})" if changed else " (new text, same fields)")
         note = f"; '{self.taken_id}' is another document's id" if self.taken_id else ""
-        return f"Added {self.source} as '{self.entry.id}' ({self.entry.kind}){note}"
+        e = self.entry
+        return (f"Added {self.source} as '{e.id}' ({e.kind}){note}: title {e.title!r}, issuer {e.issuer!r}, "
+                f"{e.display_date}, language {e.language}")
 
 
 def add_documents(corpus_dir: Path, paths: list[Path], given: GivenFields,
@@ -107,6 +108,13 @@ def add_documents(corpus_dir: Path, paths: list[Path], given: GivenFields,
     return [a for _, a in planned], failed
 
 
+def preview(corpus_dir: Path, path: Path, given: GivenFields, max_bytes: int) -> Added:
+    """What adding the file would record (its id and the fields read from it, or kept from the document it
+    replaces), so staff can check and correct them first; nothing is written. LoadError when it cannot be read."""
+    given = _checked(given)
+    return _plan(corpus_dir, path, clean_text(load_text(path, max_bytes)), given, read_manifest(corpus_dir))
+
+
 def remove_document(corpus_dir: Path, doc_id: str) -> DocumentEntry:
     entries = read_manifest(corpus_dir)
     match = [e for e in entries if e.id == doc_id]
@@ -136,8 +144,8 @@ def _plan(corpus_dir: Path, path: Path, cleaned: str, given: GivenFields, existi
         as_of, approximate = given.as_of or stated, False
     elif old is not None:
         as_of, approximate = old.as_of, old.as_of_approximate
-    else:  # the file's date is the day it was downloaded or copied: marked approximate
-        as_of, approximate = date.fromtimestamp(path.stat().st_mtime).isoformat(), True
+    else:  # never the file's date: that is the day it was downloaded or copied, not what it speaks as of
+        as_of, approximate = None, False
     known_issuer = old.issuer if old and old.issuer != UNKNOWN_ISSUER else None
     entry = DocumentEntry(
         id=doc_id, file=file_name, title=title, issuer=given.issuer or known_issuer or described.issuer,

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from ingest.cleaning import RECORD_SEP
+from ingest.tables import RECORD_SEP
 
 TokenCounter = Callable[[str], int]
 MODEL_MAX_TOKENS = 254  # 256 minus [CLS] and [SEP]
@@ -35,7 +35,7 @@ class Chunk:
     issuer: str = ""
     kind: str = ""
     url: str | None = None
-    as_of: str = ""
+    as_of: str | None = None  # None: the document gives no date
     as_of_approximate: bool = False
     language: str = "en"
     tokens: int = 0
@@ -152,7 +152,7 @@ def chunk_document(
             chunks.append(Chunk(
                 id=f"{doc_id}:{len(chunks)}", doc_id=doc_id, n=len(chunks), text=text, start=start, end=end,
                 heading_path=heading_path, title=title, issuer=meta.get("issuer", ""), kind=meta.get("kind", ""),
-                url=meta.get("url"), as_of=meta.get("as_of", ""), as_of_approximate=meta.get("as_of_approximate", False),
+                url=meta.get("url"), as_of=meta.get("as_of"), as_of_approximate=meta.get("as_of_approximate", False),
                 language=meta.get("language", "en"),
                 tokens=count_tokens(context_prefix(title, heading_path) + text),
             ))

@@ -47,7 +47,8 @@ class DocumentEntry(BaseModel):
     issuer: str
     kind: Kind
     url: str | None = None
-    as_of: str = Field(description="YYYY, YYYY-MM or YYYY-MM-DD: the date the document speaks as of")
+    as_of: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD: the date the document speaks as of; "
+                                                "null when neither staff nor the document give one (shown as 'date unknown')")
     as_of_approximate: bool = False
     language: str = "en"
 
@@ -76,8 +77,8 @@ class DocumentEntry(BaseModel):
 
     @field_validator("as_of")
     @classmethod
-    def _as_of_is_date(cls, v: str) -> str:
-        if not _AS_OF.match(v):
+    def _as_of_is_date(cls, v: str | None) -> str | None:
+        if v is not None and not _AS_OF.match(v):
             raise ValueError("write the date as YYYY, YYYY-MM or YYYY-MM-DD")
         return v
 
@@ -90,7 +91,14 @@ class DocumentEntry(BaseModel):
 
     @property
     def display_date(self) -> str:
-        return f"about {self.as_of}" if self.as_of_approximate else self.as_of
+        return date_label(self.as_of, self.as_of_approximate)
+
+
+def date_label(as_of: str | None, approximate: bool) -> str:
+    """How a document's date is shown to readers: '2026-03', 'about 2022' (inferred loosely), or 'date unknown'."""
+    if not as_of:
+        return "date unknown"
+    return f"about {as_of}" if approximate else as_of
 
 
 def read_manifest(corpus_dir: Path) -> list[DocumentEntry]:

@@ -50,7 +50,7 @@ class DocumentState:
     issuer: str
     kind: str
     url: str | None
-    as_of: str
+    as_of: str | None
     as_of_approximate: bool
     language: str
     content_hash: str

@@ -29,6 +29,7 @@ from core.errors import IndexNotFoundError
 from core.log_privacy import install as install_log_privacy
 from core.offline import enforce_offline
 from core.settings import Settings
+from ingest.manifest import date_label
 from ingest.profile import Localized, Widget
 from ingest.vectors import VectorStoreUnavailable
 from peerhelp import __version__
@@ -309,7 +310,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     @app.get("/v1/documents", response_model=list[DocumentPublic], tags=["documents"])
     def documents(bot: AssistantDep) -> list[DocumentPublic]:
         return [DocumentPublic(id=d.id, title=d.title, issuer=d.issuer, kind=d.kind, url=d.url,
-                               date=f"about {d.as_of}" if d.as_of_approximate else d.as_of, language=d.language,
+                               date=date_label(d.as_of, d.as_of_approximate), language=d.language,
                                chunks=d.chunk_count, ingested_at=d.ingested_at)
                 for d in bot.index.state.documents.values()]
 
@@ -323,7 +324,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             raise HTTPException(status_code=404, detail="Chunk not found")
         c = index.chunks[found]
         return ChunkPublic(document=c.doc_id, n=c.n, title=c.title, section=c.section, url=c.url,
-                           date=(f"about {c.as_of}" if c.as_of_approximate else c.as_of) or None,
+                           date=date_label(c.as_of, c.as_of_approximate),
                            text=c.text, start=c.start, end=c.end)
 
     @app.get("/healthz", tags=["ops"])

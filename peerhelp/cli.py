@@ -85,7 +85,7 @@ def ingest(
             for err in add_failures:
                 reporter.skipped(err)
             for one in added:
-                note = " (as-of date taken from the file; pass --as-of)" if one.entry.as_of_approximate else ""
+                note = " (no date found in the document; pass --as-of)" if not one.entry.as_of else ""
                 typer.echo(f"[ingest] {one.message()}{note}", err=True)
         summary = run_ingest(settings, reporter)
     except PeerhelpError as err:
@@ -126,6 +126,7 @@ def undo(index_dir: IndexDir = None, corpus_dir: CorpusDir = None) -> None:
 @app.command()
 def documents(index_dir: IndexDir = None, as_json: AsJson = False) -> None:
     """List the documents in the current index (title, issuer, kind, date, chunks)."""
+    from ingest.manifest import date_label
     from ingest.store import IndexVersion
 
     try:
@@ -138,7 +139,7 @@ def documents(index_dir: IndexDir = None, as_json: AsJson = False) -> None:
         return
     typer.echo(f"Index version {index.version} ({len(docs)} documents)")
     for d in docs:
-        date = f"about {d['as_of']}" if d["as_of_approximate"] else d["as_of"]
+        date = date_label(d["as_of"], d["as_of_approximate"])
         typer.echo(f"- {d['id']}: {d['title']} — {d['issuer']} [{d['kind']}, {date}] {d['chunk_count']} chunks")
 
 

@@ -60,10 +60,12 @@ def eval_(
 def bench(
     scales: Annotated[str, typer.Option(help="Synthetic corpus sizes for the scale curve, comma-separated multiples of the corpus (e5 embeds about 70 ms per text on 2 cores: ×100 takes hours).")] = "10",
     corpus_dir: CorpusDir = None,
+    big_files: Annotated[bool, typer.Option(help="Also ingest a 2 MB text file and a 1,000-page PDF (made here; most of an hour on 2 cores with e5).")] = True,
 ) -> None:
     """Measure answer latency, HTTP throughput, cold start, memory, ingest and scale, with baselines in the same run.
 
-    Writes evals/results/bench-<time>.json and .md. Takes about 13 minutes on 2 cores with the default scale and model (multilingual-e5).
+    Writes evals/results/bench-<time>.json and .md. Takes about 13 minutes on 2 cores with the default scale and model
+    (multilingual-e5), plus the big files unless --no-big-files.
     Example: peerhelp bench --scales 10
     """
     enforce_offline()
@@ -77,7 +79,8 @@ def bench(
         fail(ValueError("--scales: each size is a multiple of the corpus, 2 or more (×1 is always measured)"))
     settings = settings_or_exit(corpus_dir=corpus_dir)
     try:
-        result = run_bench(settings, factors, report=lambda stage: typer.echo(f"[bench] {stage}", err=True))
+        result = run_bench(settings, factors, report=lambda stage: typer.echo(f"[bench] {stage}", err=True),
+                           big_files=big_files)
     except (PeerhelpError, RuntimeError) as err:
         fail(err)
     path = write_bench(result, settings.eval_results_dir)

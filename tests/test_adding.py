@@ -123,7 +123,8 @@ def test_the_date_a_document_states_is_its_as_of_date_not_the_upload_day(tmp_pat
     added, _ = add_documents(corpus_copy, [pdf, undated], GivenFields(), MAX)
     dated, plain = (a.entry for a in added)
     assert (dated.as_of, dated.as_of_approximate) == ("2026-03", False)
-    assert plain.as_of_approximate  # no stated date: the file's date, shown as "about …"
+    assert plain.as_of is None and plain.display_date == "date unknown"  # never the day the file was copied
+    assert "date unknown" in added[1].message() and "2026-03" in added[0].message()
 
     newer = tmp_path / "stipends-v2.txt"
     newer.write_text("County Peer Stipend FAQ\nRevised: May 4, 2026\n\nStipends are paid monthly.\n")
@@ -183,3 +184,34 @@ def test_a_bad_field_is_refused_by_name_with_its_fix_and_nothing_changes(tmp_pat
         add_documents(corpus_copy, [doc], given, MAX)
     assert (corpus_copy / "manifest.json").read_text() == before and not (corpus_copy / "memo.txt").exists()
     assert last_change(corpus_copy) is None  # no change recorded: nothing to undo
+
+
+def test_a_document_without_a_date_is_ingested_and_cited_as_date_unknown(tmp_path, corpus_copy, embedder):
+    from assistant.compose import Citations
+    from ingest.pipeline import run_ingest
+    from ingest.store import IndexVersion
+    from core.settings import Settings
+
+    undated = tmp_path / "hub-notes.txt"
+    undated.write_text("Hub meeting notes\n\nThe peer hub meets on Tuesdays at the county library.\n")
+    [added], _ = add_documents(corpus_copy, [undated], GivenFields(), MAX)
+    settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "index")
+    run_ingest(settings, embedder=embedder)
+    index = IndexVersion.open_current(settings.index_dir)
+    assert index.state.documents[added.entry.id].as_of is None
+    chunk = next(c for c in index.chunks if c.doc_id == added.entry.id)
+    cites = Citations()
+    cites.add(chunk, chunk.start, chunk.end)
+    assert cites.items[0].date == "date unknown"
+
+
+def test_preview_shows_the_entry_a_file_would_get_and_writes_nothing(tmp_path, corpus_copy):
+    from ingest.adding import preview
+
+    before = (corpus_copy / "manifest.json").read_text()
+    doc = tmp_path / "faq.txt"
+    doc.write_text("Peer Stipend FAQ\nEffective: 2026-02-01\n\nStipends are paid monthly.\n")
+    planned = preview(corpus_copy, doc, GivenFields(), MAX)
+    assert (planned.entry.id, planned.entry.title, planned.entry.as_of, planned.replaced) == \
+        ("peer-stipend-faq", "Peer Stipend FAQ", "2026-02-01", None)
+    assert (corpus_copy / "manifest.json").read_text() == before and not (corpus_copy / "faq.txt").exists()

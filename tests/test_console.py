@@ -166,6 +166,28 @@ def test_a_bad_file_gets_the_clear_ingest_error(client, tmp_path):
     assert len(rows(docs)) == 5
 
 
+def test_before_adding_the_fields_read_from_the_file_are_shown_and_fill_only_empty_boxes(client, tmp_path):
+    from gradio_client import handle_file
+
+    memo = tmp_path / "stipend-memo.txt"
+    memo.write_text("Title: County Peer Stipend Memo\nUpdated March 2026\n\nStipends are paid after each module.\n")
+    def filled(update):  # the value a field is set to, None when it is left as typed
+        return update.get("value") if isinstance(update, dict) else update
+
+    shown, title, issuer, kind, as_of = client.predict(handle_file(str(memo)), "", "", None, "", "", "",
+                                                       api_name="/infer_fields")
+    assert "new document, id **county-peer-stipend-memo**" in shown and "issuer: not found" in shown, shown
+    assert (filled(title), filled(as_of), filled(issuer)) == ("County Peer Stipend Memo", "2026-03", None)
+    shown, title, _, _, as_of = client.predict(handle_file(str(memo)), "My own title", "", None, "", "", "",
+                                               api_name="/infer_fields")
+    assert filled(title) is None and filled(as_of) == "2026-03"  # what staff typed stays
+    undated = tmp_path / "notes.txt"
+    undated.write_text("Hub notes\n\nThe hub meets on Tuesdays.\n")
+    shown, *_ = client.predict(handle_file(str(undated)), "", "", None, "", "", "la-dmh-wet-slides", api_name="/infer_fields")
+    assert "replaces **la-dmh-wet-slides**" in shown and "Los Angeles County" in shown, shown  # kept from the entry
+    assert len(rows(client.predict(api_name="/documents"))) == 5  # nothing was added
+
+
 def test_gaps_grouped_exported_curated_and_added_to_the_evaluation(client, console_site):
     from evals.gold import GoldItem
 

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from assistant.engine import Assistant, InputError
 from evals.runner import SUMMARY_ROWS, check_gate, run_eval, write_report
-from ingest.adding import GivenFields, add_documents, remove_document
+from ingest.adding import GivenFields, add_documents, preview, remove_document
 from ingest.cleaning import clean_text
 from ingest.history import last_change, undo_last
 from ingest.loaders import load_text
+from ingest.describing import UNKNOWN_ISSUER
 from ingest.manifest import Kind, read_manifest, unmatched
 from ingest.pipeline import run_ingest
 from core.errors import LoadError, PeerhelpError
@@ -99,8 +100,7 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
         rows = []
         for entry in read_manifest(settings.corpus_dir):
             s = states.get(entry.id)
-            rows.append([entry.id, entry.title, entry.kind, entry.issuer, f"about {entry.as_of}" if entry.as_of_approximate
-                         else entry.as_of, s.chunk_count if s else 0, s.ingested_at if s else "not ingested"])
+            rows.append([entry.id, entry.title, entry.kind, entry.issuer, entry.display_date, s.chunk_count if s else 0, s.ingested_at if s else "not ingested"])
         return rows
 
     def document_ids() -> list[str]:
@@ -144,6 +144,29 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
             return "\n".join(a.message() for a in added) + ".\n\n" + ingest(progress)
 
         return locked(action), documents_rows(), gr.update(choices=document_ids())
+
+    def inferred(file, title, issuer, kind, as_of, url, doc_id):
+        """Before adding: what the document says about itself, filled into the fields staff left empty."""
+        keep = (gr.update(),) * 4
+        if not file:
+            return ("", *keep)
+        try:
+            planned = preview(settings.corpus_dir, Path(file), GivenFields(url=url or None, id=doc_id or None),
+                              int(settings.max_file_mb * 1_000_000))
+        except LoadError as err:
+            return (f"Cannot be added: {err.by_name()}", *keep)
+        except PeerhelpError as err:
+            return (str(err), *keep)
+        e = planned.entry
+        what = f"replaces **{e.id}** (fields you leave empty keep its values)" if planned.replaced else f"a new document, id **{e.id}**"
+        issuer_known = e.issuer != UNKNOWN_ISSUER
+        text = (f"Read from the file — {what}. Title: {e.title}; issuer: {e.issuer if issuer_known else 'not found (type it)'}; "
+                f"date: {e.as_of or 'none found (type it if you know it)'}; kind: {e.kind}; language: {e.language}. "
+                "Check and correct the fields, then add.")
+        return (text, gr.update(value=e.title) if not title else gr.update(),
+                gr.update(value=e.issuer) if not issuer and issuer_known else gr.update(),
+                gr.update(value=e.kind) if not kind else gr.update(),
+                gr.update(value=e.as_of) if not as_of and e.as_of else gr.update())
 
     def remove(doc_id: str, sure: bool, progress=gr.Progress()):
         if not doc_id:
@@ -260,6 +283,13 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
                 url = gr.Textbox(label="Official URL")
                 as_of = gr.Textbox(label="As-of date (YYYY, YYYY-MM or YYYY-MM-DD)")
                 new_id = gr.Textbox(label="Id (optional; an existing id replaces that document)")
+            read_from_file = gr.Markdown()
+            for trigger in (upload.change, new_id.blur):
+                trigger(inferred, [upload, title, issuer, kind, as_of, url, new_id],
+                        [read_from_file, title, issuer, kind, as_of], api_name=False)
+            gr.Button("Read the fields from the file", size="sm").click(
+                inferred, [upload, title, issuer, kind, as_of, url, new_id], [read_from_file, title, issuer, kind, as_of],
+                api_name="infer_fields")
             add_btn = gr.Button("Add and ingest", variant="primary")
             ingest_status = gr.Markdown()
             add_event = add_btn.click(add_document, [upload, title, issuer, kind, url, as_of, new_id],
