@@ -9,8 +9,9 @@ and flatten a table row into one run of words that loses its column names. Chose
   most pages is kept on its first page only, and a bare page number is dropped;
 - columns: a gutter that most lines of a block leave empty, with prose on both sides, is read as
   two columns, the left one first;
-- tables: consecutive lines split into the same cells are written as tab-separated rows, which
-  the cleaner turns into records that keep their column names (ingest/cleaning.py).
+- tables: a table drawn with rules or cell boxes gives each row its cells as the rules divide them
+  (a cell's wrapped lines stay together); elsewhere a line split by wide gaps is a row of cells. Rows
+  are written tab-separated, and the cleaner makes each a record naming its columns (ingest/tables.py).
 """
 
 import re
@@ -96,6 +97,7 @@ def lines_of(segments: list[Segment]) -> list[Line]:
 
 
 RULE = 3.0  # a drawn path thinner than this (points) is a rule, not a box
+TALLEST_ROW = 200.0  # points: a band between two rules taller than this is a framed page or column, not a row
 
 
 def ruled_rows(segments: list[Segment], boxes: list[tuple[float, float, float, float]]) -> tuple[list[Line], list[Segment]]:
@@ -115,15 +117,17 @@ def ruled_rows(segments: list[Segment], boxes: list[tuple[float, float, float, f
     rows: list[Line] = []
     used: set[int] = set()
     for upper, lower in zip(ys, ys[1:]):
+        if lower - upper > TALLEST_ROW:
+            continue
         middle = (upper + lower) / 2
         xs = _clustered([x for x, a, b in vertical if a - 2 <= middle <= b + 2])
         if len(xs) < 3:
             continue
         cells: list[list[tuple[int, Segment]]] = [[] for _ in xs[1:]]
         for i, seg in enumerate(segments):
-            centre, height = ((seg.left + seg.right) / 2, (seg.top + seg.bottom) / 2)
-            if upper <= height <= lower and xs[0] <= centre <= xs[-1]:
-                column = next(k for k, x in enumerate(xs[1:]) if centre <= x)
+            across, down = (seg.left + seg.right) / 2, (seg.top + seg.bottom) / 2
+            if upper <= down <= lower and xs[0] <= across <= xs[-1]:
+                column = next(k for k, x in enumerate(xs[1:]) if across <= x)
                 cells[column].append((i, seg))
         if not any(cells):
             continue

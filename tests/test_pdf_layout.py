@@ -7,7 +7,7 @@ from evals.pdf_samples import ruled_table, running_furniture, scanned_page, two_
 from ingest.cleaning import clean_text
 from ingest.tables import column_names
 from ingest.loaders import load_text
-from ingest.pdf_layout import Line, Segment, lines_of
+from ingest.pdf_layout import Line, Segment, lines_of, ruled_rows
 
 
 def _flat(text: str) -> str:
@@ -65,3 +65,15 @@ def test_lines_of__segments_on_one_baseline_are_one_line_and_wide_gaps_split_cel
     lines = lines_of(segments)
     assert [line.cells() for line in lines] == [["Kern", "April 8, 2026"], ["Peer support is a covered benefit."]]
     assert Line([], fixed=["a", "b"]).cells() == ["a", "b"]
+
+
+def test_ruled_rows__a_wrapped_cell_stays_in_its_row_and_a_framed_page_is_not_a_table():
+    boxes = [(50, 100, 150, 140), (150, 100, 300, 140), (50, 140, 150, 170), (150, 140, 300, 170)]  # 2 x 2 cells
+    segments = [Segment("Engagement", 55, 110, 115, 125), Segment("Peer-led activities that", 155, 280, 105, 115),
+                Segment("encourage a member.", 155, 260, 120, 130), Segment("Outside the table.", 55, 200, 200, 210)]
+    rows, rest = ruled_rows(segments, boxes)
+    assert [r.cells() for r in rows] == [["Engagement", "Peer-led activities that encourage a member."]]
+    assert [s.text for s in rest] == ["Outside the table."]
+    framed = [(20, 20, 590, 770), (304, 40, 306, 750)]  # a page border and a rule between two columns
+    rows, rest = ruled_rows(segments, framed)
+    assert rows == [] and len(rest) == len(segments)
