@@ -79,7 +79,12 @@ def _read_pdf(path: Path) -> str:
         raise LoadError(str(path), f"PDF is damaged or not a PDF ({exc})",
                         "download the PDF again, or re-save it from a PDF viewer") from exc
     try:
-        pages = [(_page_lines(page), page.get_size()) for page in document]
+        pages = []
+        for page in document:  # each page closed when read: a 1,000-page PDF holds one page at a time
+            try:
+                pages.append((_page_lines(page), page.get_size()))
+            finally:
+                page.close()
     except pdfium.PdfiumError as exc:
         raise LoadError(str(path), f"PDF could not be parsed ({exc})", "re-save it from a PDF viewer") from exc
     finally:
