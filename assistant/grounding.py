@@ -1,14 +1,16 @@
 """Verification of an LLM draft against the passages it was given, sentence by sentence.
 
 A sentence reaches the user only if it cites passages that exist, every number, date, email and
-phone in it sits in those passages, its content words mostly come from them, and a negation in
-it is matched by one in the passage. Each kept sentence is re-cited with the exact sentences of
+phone in it sits in those passages, its content words mostly come from them, a negation in it is
+matched by one in the passage, and it does not contradict the sentences that support it
+(assistant/contradiction.py: negation, limits, units, opposites, roles). Each kept sentence is re-cited with the exact sentences of
 the passage that hold it, so its quote is as short and checkable as an extractive one.
 """
 
 import re
 from dataclasses import dataclass, field
 
+from assistant.contradiction import contradiction
 from assistant.evidence import EMAIL, NUMBER, PHONE, Unit, units_of
 from assistant.language import to_english_query
 from ingest.chunking import Chunk
@@ -129,6 +131,9 @@ def check(sentence: str, item: bool, passages: dict[int, Passage], language: str
         return Checked(text, item, False, "no sentence of the cited passages holds it")
     if _NEGATION.search(text) and not any(_NEGATION.search(passages[n].chunk.text) for n in cited):
         return Checked(text, item, False, "it negates what the cited passages say")
+    found = contradiction(text, [u.text for u in support], language)
+    if found is not None:
+        return Checked(text, item, False, found.reason())
     return Checked(text, item, True, support=support)
 
 

@@ -1,0 +1,233 @@
+"""Does a sentence contradict the passage sentences it leans on? Read clause by clause, five ways.
+
+An LLM's sentence can share almost every word with its passage and still say the opposite. Word
+overlap (assistant/grounding.py) cannot see that, so each kept sentence is compared with the
+sentences that support it:
+- negation attached to the same thing: "counties that do not opt in can bill" against "counties that
+  opt in can bill" (the thing a negation attaches to is the first content word or two after it);
+- the direction of a limit or comparison around the same figure: "at most 18" against "at least 18";
+- the unit of the same figure: "6 weeks" against "6 months";
+- a word against its opposite (required/optional, allowed/prohibited, before/after, in person/online…),
+  a general English and Spanish list, nothing from any program;
+- who does what to whom: the same two parties on either side of the same verb, in the other order
+  ("the county certifies CalMHSA" against "CalMHSA certifies …" read as "X certifies Y"; "by" turns a
+  passive round).
+Spanish sentences are read in their own words for the cues and through the bilingual word list for the
+content words, as the rest of verification does.
+"""
+
+import re
+from dataclasses import dataclass
+
+from assistant.language import to_english_query
+from ingest.lexical import strip_accents, tokenize
+
+_NEGATIONS = {"not", "no", "never", "cannot", "none", "nor", "neither", "without", "nobody", "nothing", "nunca",
+              "ningun", "ninguno", "ninguna", "ni", "sin", "tampoco", "jamas", "nadie", "nada"}
+# words between a negation and what it negates ("does not have to be", "no se puede")
+_SKIPPED = set("""be is are was were been being do does did have has had can could will would shall should may might
+must need needs to a an the any all yet also always ever even longer more only just get got it they we you he she
+es son esta estan ser estar fue fueron puede pueden podra se lo la las los el le les de del que ha han hay debe
+deben tiene tienen tener hace haber va van para un una ya mas solo""".split())
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|and|or|because|while|although|unless|pero|porque|aunque|mientras|sino)\b")
+_TOKEN = re.compile(r"[a-záéíóúñü]+(?:['’]t)?|\d[\d,]*(?:\.\d+)?", re.IGNORECASE)
+
+# Limits and comparisons, each with its direction: "≤" (a ceiling, or earlier) or "≥" (a floor, or later).
+_AT_MOST = ("at most", "no more than", "not more than", "up to", "maximum", "max", "not exceed", "not to exceed",
+            "under", "less than", "fewer than", "below", "within", "or less", "or fewer", "before", "prior to",
+            "como maximo", "a lo sumo", "hasta", "no mas de", "menos de", "maximo", "dentro de", "antes de")
+_AT_LEAST = ("at least", "no less than", "not less than", "no fewer than", "minimum", "min", "more than", "over",
+             "exceed", "exceeds", "above", "or more", "after", "beyond", "al menos", "por lo menos", "como minimo",
+             "minimo", "mas de", "despues de", "o mas")
+_TRAILING = {"or more": "≥", "or older": "≥", "or over": "≥", "or fewer": "≤", "or less": "≤", "or younger": "≤",
+             "or under": "≤", "o mas": "≥", "o mayor": "≥", "o menos": "≤", "o menor": "≤"}
+_UNITS = {"minute": "minute", "minutes": "minute", "minuto": "minute", "minutos": "minute", "hour": "hour",
+          "hours": "hour", "hora": "hour", "horas": "hour", "day": "day", "days": "day", "dia": "day", "dias": "day",
+          "week": "week", "weeks": "week", "semana": "week", "semanas": "week", "month": "month", "months": "month",
+          "mes": "month", "meses": "month", "year": "year", "years": "year", "ano": "year", "anos": "year",
+          "percent": "percent", "porcentaje": "percent", "por": None, "dollars": "dollar", "dolares": "dollar",
+          "credits": "credit", "creditos": "credit", "units": "unit", "unidades": "unit", "sessions": "session",
+          "sesiones": "session", "times": "time", "veces": "time", "attempts": "attempt", "intentos": "attempt"}
+# Words and their opposites, English and Spanish (accents stripped), from general language.
+_OPPOSITES = [
+    ({"required", "requires", "require", "mandatory", "obligatory", "compulsory", "obligatorio", "obligatoria",
+      "obligatorios", "obligatorias", "requerido", "requerida", "requisito"},
+     {"optional", "voluntary", "elective", "opcional", "opcionales", "voluntario", "voluntaria"}),
+    ({"must", "shall", "debe", "deben"}, {"may", "optional", "opcional"}),
+    ({"allowed", "permitted", "allows", "permits", "authorized", "permitido", "permitida", "permite", "autorizado"},
+     {"prohibited", "forbidden", "banned", "disallowed", "barred", "prohibido", "prohibida", "prohibe"}),
+    ({"eligible", "qualified", "qualifies", "elegible", "elegibles", "califica"},
+     {"ineligible", "unqualified", "disqualified", "inelegible", "descalificado"}),
+    ({"free", "gratis", "gratuito", "gratuita", "no-cost"}, {"paid", "charged", "fee", "cost", "costs", "cobra", "pagado",
+                                                              "pagada", "costo", "cuota", "tarifa"}),
+    ({"include", "includes", "included", "including", "incluye", "incluido", "incluida", "incluyen"},
+     {"exclude", "excludes", "excluded", "excluding", "excluye", "excluido", "excluida", "excluyen"}),
+    ({"before", "prior", "earlier", "antes"}, {"after", "later", "despues"}),
+    ({"minimum", "least", "minimo", "minima"}, {"maximum", "most", "maximo", "maxima"}),
+    ({"earliest", "first", "primero", "primera"}, {"latest", "last", "ultimo", "ultima"}),
+    ({"increase", "increases", "increased", "raise", "aumenta", "aumento", "sube"},
+     {"decrease", "decreases", "decreased", "reduce", "reduces", "reduced", "lower", "disminuye", "reduce", "baja"}),
+    ({"approve", "approves", "approved", "accept", "accepts", "accepted", "aprueba", "aprobado", "acepta", "aceptado"},
+     {"deny", "denies", "denied", "reject", "rejects", "rejected", "niega", "negado", "rechaza", "rechazado"}),
+    ({"open", "opens", "abierto", "abierta", "abre"}, {"closed", "closes", "cerrado", "cerrada", "cierra"}),
+    ({"always", "siempre"}, {"never", "nunca", "jamas"}),
+    ({"public", "publico", "publica"}, {"private", "privado", "privada"}),
+    ({"person", "presencial", "presenciales", "onsite"}, {"online", "virtual", "remote", "remotely", "virtuales", "linea"}),
+    ({"full-time", "completo"}, {"part-time", "parcial"}),
+    ({"valid", "valida", "valido", "vigente"}, {"invalid", "expired", "invalida", "invalido", "vencida", "vencido"}),
+    ({"same", "mismo", "misma"}, {"different", "distinto", "distinta", "diferente"}),
+    ({"certified", "certificado", "certificada"}, {"uncertified"}),
+    ({"start", "starts", "begin", "begins", "empieza", "comienza", "inicia"}, {"end", "ends", "finish", "finishes", "termina", "acaba"}),
+]
+_PARTY_WORDS = {"county", "counties", "condado", "condados", "state", "estado", "supervisor", "supervisors",
+                "supervisora", "peer", "peers", "par", "pares", "provider", "providers", "proveedor", "employer",
+                "employers", "empleador", "member", "members", "miembro", "applicant", "applicants", "solicitante",
+                "plan", "plans", "department", "departamento", "agency", "agencia", "candidate", "candidates",
+                "candidato", "trainer", "trainers", "clinician", "clinicians", "beneficiary", "beneficiaries"}
+_BY = {"by", "por"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # negation | quantifier | unit | opposite | role
+    detail: str
+
+    def reason(self) -> str:
+        return f"it contradicts the cited passage ({self.kind}: {self.detail})"
+
+
+def _words(text: str) -> list[str]:
+    return [strip_accents(w.lower()).replace("’", "'") for w in _TOKEN.findall(text)]
+
+
+def _stems(text: str, language: str) -> set[str]:
+    return set(tokenize(to_english_query(text) if language == "es" else text))
+
+
+def _stem(word: str) -> str:
+    found = tokenize(word)
+    return found[0] if found else ""
+
+
+def negated(text: str, language: str = "en") -> set[str]:
+    """The stems a negation in `text` attaches to: the first two content words after it in its clause."""
+    out: set[str] = set()
+    for clause in _CLAUSE_BREAK.split(text.lower()):
+        words = _words(clause)
+        for i, w in enumerate(words):
+            if w in _NEGATIONS or w.endswith("n't"):
+                taken = 0
+                for nxt in words[i + 1:]:
+                    if nxt in _NEGATIONS or nxt in _SKIPPED:
+                        continue
+                    english = to_english_query(nxt) if language == "es" else nxt
+                    out.update(s for s in tokenize(english) if s)
+                    taken += 1
+                    if taken == 2:
+                        break
+    return out
+
+
+def _direction_before(words: list[str], i: int) -> str | None:
+    before = " ".join(words[max(0, i - 4):i])
+    after = " ".join(words[i + 1:i + 4])
+    for phrase, sign in _TRAILING.items():
+        if after.startswith(phrase) or f" {phrase}" in f" {after}"[:len(phrase) + 8]:
+            return sign
+    hits = [(before.rfind(p), "≤") for p in _AT_MOST if re.search(rf"(?:^|\s){re.escape(p)}$|(?:^|\s){re.escape(p)}\s", before)]
+    hits += [(before.rfind(p), "≥") for p in _AT_LEAST if re.search(rf"(?:^|\s){re.escape(p)}$|(?:^|\s){re.escape(p)}\s", before)]
+    return max(hits)[1] if hits else None
+
+
+def _figures(text: str) -> dict[str, tuple[str | None, str | None]]:
+    """Each number in the text: the direction of the limit around it and the unit after it."""
+    words = _words(text)
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for i, w in enumerate(words):
+        if w[0].isdigit():
+            number = w.replace(",", "").removesuffix(".0")
+            unit = _UNITS.get(words[i + 1]) if i + 1 < len(words) else None
+            out.setdefault(number, (_direction_before(words, i), unit))
+    return out
+
+
+def _opposite(claim: set[str], support: set[str]) -> str | None:
+    for one, other in _OPPOSITES:
+        for mine, theirs in ((one, other), (other, one)):
+            said = claim & mine
+            if said and not (support & mine) and support & theirs:
+                return f"'{sorted(said)[0]}' where the passage says '{sorted(support & theirs)[0]}'"
+    return None
+
+
+def _parties(text: str) -> list[tuple[int, str]]:
+    """Positions of the parties a sentence names: acronyms, capitalised names, and role words."""
+    out = []
+    for i, raw in enumerate(_TOKEN.findall(text)):
+        word = strip_accents(raw.lower())
+        if (raw.isupper() and len(raw) >= 3) or (raw[0].isupper() and i > 0) or word in _PARTY_WORDS:
+            out.append((i, _stem(word) or word))
+    return out
+
+
+def _roles(text: str, verb: str) -> tuple[str, str] | None:
+    """(who does it, to whom) around the first use of `verb` in the text; 'by X' makes X the doer."""
+    raw = _TOKEN.findall(text)
+    stems = [_stem(strip_accents(w.lower())) for w in raw]
+    if verb not in stems:
+        return None
+    at = stems.index(verb)
+    parties = _parties(text)
+    before = [p for i, p in parties if i < at]
+    after = [(i, p) for i, p in parties if i > at]
+    if not before or not after:
+        return None
+    subject, (where, obj) = before[-1], after[0]
+    if subject == obj:
+        return None
+    passive = any(strip_accents(w.lower()) in _BY for w in raw[at + 1:where])
+    return (obj, subject) if passive else (subject, obj)
+
+
+def _swapped(claim: str, support: str) -> str | None:
+    shared = {s for s in set(tokenize(claim)) & set(tokenize(support)) if s}
+    for verb in sorted(shared):
+        mine, theirs = _roles(claim, verb), _roles(support, verb)
+        if mine and theirs and mine == theirs[::-1]:
+            return f"'{mine[0]}' {verb} '{mine[1]}' where the passage has it the other way round"
+    return None
+
+
+def contradiction(claim: str, support: list[str], language: str = "en") -> Finding | None:
+    """The first way `claim` contradicts the sentences that support it, or None."""
+    if not support:
+        return None
+    joined = " ".join(support)
+    claim_stems, support_stems = _stems(claim, language), set(tokenize(joined))
+    shared = claim_stems & support_stems
+    said_not, passage_not = negated(claim, language) & shared, negated(joined) & shared
+    flipped = said_not ^ passage_not
+    if flipped:
+        term = sorted(flipped)[0]
+        where = "negates" if term in said_not else "asserts"
+        return Finding("negation", f"it {where} '{term}', which the passage does not")
+    mine, theirs = _figures(claim), _figures(joined)
+    for number, (direction, unit) in mine.items():
+        if number not in theirs:
+            continue
+        their_direction, their_unit = theirs[number]
+        if direction and their_direction and direction != their_direction:
+            return Finding("quantifier", f"'{direction} {number}' where the passage says '{their_direction} {number}'")
+        if unit and their_unit and unit != their_unit:
+            return Finding("unit", f"{number} {unit}s where the passage says {number} {their_unit}s")
+    for sentence in support:  # each sentence alone: another one may use the claim's word about something else
+        if len(claim_stems & set(tokenize(sentence))) >= 2:
+            found = _opposite(set(_words(claim)), set(_words(sentence)))
+            if found:
+                return Finding("opposite", found)
+    if language == "en":
+        for sentence in support:
+            swapped = _swapped(claim, sentence)
+            if swapped:
+                return Finding("role", swapped)
+    return None
