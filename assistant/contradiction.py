@@ -20,10 +20,14 @@ import re
 from dataclasses import dataclass
 
 from assistant.language import to_english_query
+from wordfreq import zipf_frequency
+
 from ingest.lexical import strip_accents, tokenize
 
-_NEGATIONS = {"not", "no", "never", "cannot", "none", "nor", "neither", "without", "nobody", "nothing", "nunca",
-              "ningun", "ninguno", "ninguna", "ni", "sin", "tampoco", "jamas", "nadie", "nada"}
+_NEGATIONS = {"not", "no", "never", "cannot", "none", "nor", "neither", "without", "nobody", "nothing", "lacking",
+              "lacks", "lack", "unable", "nunca", "ningun", "ninguno", "ninguna", "ni", "sin", "tampoco", "jamas", "nadie",
+              "nada", "carece", "carecen"}
+_UNTIL = {"until", "unless", "hasta", "sino"}  # "not released until X" = "X before release": a time, not a denial
 # words between a negation and what it negates ("does not have to be", "no se puede")
 _SKIPPED = set("""be is are was were been being do does did have has had can could will would shall should may might
 must need needs to a an the any all yet also always ever even longer more only just get got it they we you he she
@@ -33,10 +37,12 @@ _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|and|or|because|while|although|unle
 _TOKEN = re.compile(r"[a-záéíóúñü]+(?:['’]t)?|\d[\d,]*(?:\.\d+)?", re.IGNORECASE)
 
 # Limits and comparisons, each with its direction: "≤" (a ceiling, or earlier) or "≥" (a floor, or later).
-_AT_MOST = ("at most", "no more than", "not more than", "up to", "maximum", "max", "not exceed", "not to exceed",
+_AT_MOST = ("at most", "no more than", "not more than", "no older than", "not older than", "younger than", "up to",
+            "maximum", "max", "not exceed", "not to exceed",
             "under", "less than", "fewer than", "below", "within", "or less", "or fewer", "before", "prior to",
             "como maximo", "a lo sumo", "hasta", "no mas de", "menos de", "maximo", "dentro de", "antes de")
-_AT_LEAST = ("at least", "no less than", "not less than", "no fewer than", "minimum", "min", "more than", "over",
+_AT_LEAST = ("at least", "no less than", "not less than", "no fewer than", "no younger than", "not younger than",
+             "older than", "minimum", "min", "more than", "over",
              "exceed", "exceeds", "above", "or more", "after", "beyond", "al menos", "por lo menos", "como minimo",
              "minimo", "mas de", "despues de", "o mas")
 _TRAILING = {"or more": "≥", "or older": "≥", "or over": "≥", "or fewer": "≤", "or less": "≤", "or younger": "≤",
@@ -54,7 +60,8 @@ _OPPOSITES = [
       "obligatorios", "obligatorias", "requerido", "requerida", "requisito"},
      {"optional", "voluntary", "elective", "opcional", "opcionales", "voluntario", "voluntaria"}),
     ({"must", "shall", "debe", "deben"}, {"may", "optional", "opcional"}),
-    ({"allowed", "permitted", "allows", "permits", "authorized", "permitido", "permitida", "permite", "autorizado"},
+    ({"allowed", "permitted", "allows", "permits", "authorized", "may", "can", "permitido", "permitida", "permite",
+      "autorizado", "puede", "pueden"},
      {"prohibited", "forbidden", "banned", "disallowed", "barred", "prohibido", "prohibida", "prohibe"}),
     ({"eligible", "qualified", "qualifies", "elegible", "elegibles", "califica"},
      {"ineligible", "unqualified", "disqualified", "inelegible", "descalificado"}),
@@ -74,12 +81,17 @@ _OPPOSITES = [
     ({"public", "publico", "publica"}, {"private", "privado", "privada"}),
     ({"person", "presencial", "presenciales", "onsite"}, {"online", "virtual", "remote", "remotely", "virtuales", "linea"}),
     ({"full-time", "completo"}, {"part-time", "parcial"}),
+    ({"taxable", "gravable"}, {"tax-exempt", "exempt", "nontaxable", "non-taxable", "exento", "exenta"}),
     ({"valid", "valida", "valido", "vigente"}, {"invalid", "expired", "invalida", "invalido", "vencida", "vencido"}),
     ({"same", "mismo", "misma"}, {"different", "distinto", "distinta", "diferente"}),
     ({"certified", "certificado", "certificada"}, {"uncertified"}),
     ({"start", "starts", "begin", "begins", "empieza", "comienza", "inicia"}, {"end", "ends", "finish", "finishes", "termina", "acaba"}),
 ]
-_PARTY_WORDS = {"county", "counties", "condado", "condados", "state", "estado", "supervisor", "supervisors",
+_PARTY_WORDS = {"county", "counties", "condado", "condados", "state", "estado", "supervisor", "supervisors", "entity",
+                "entities", "government", "participant", "participants", "manager", "managers", "council", "board",
+                "commission", "school", "student", "students", "staff", "employee", "employees", "worker", "workers",
+                "family", "families", "parent", "parents", "client", "clients", "committee", "office", "team",
+                "coordinator", "director", "organization", "organizations", "contractor", "contractors",
                 "supervisora", "peer", "peers", "par", "pares", "provider", "providers", "proveedor", "employer",
                 "employers", "empleador", "member", "members", "miembro", "applicant", "applicants", "solicitante",
                 "plan", "plans", "department", "departamento", "agency", "agencia", "candidate", "candidates",
@@ -109,22 +121,27 @@ def _stem(word: str) -> str:
     return found[0] if found else ""
 
 
+def _negations(words: list[str]) -> list[int]:
+    """Positions of the negations that deny something ("not … until" marks a time instead)."""
+    return [i for i, w in enumerate(words) if (w in _NEGATIONS or w.endswith("n't"))
+            and not any(u in _UNTIL for u in words[i + 1:i + 12])]
+
+
 def negated(text: str, language: str = "en") -> set[str]:
     """The stems a negation in `text` attaches to: the first two content words after it in its clause."""
     out: set[str] = set()
     for clause in _CLAUSE_BREAK.split(text.lower()):
         words = _words(clause)
-        for i, w in enumerate(words):
-            if w in _NEGATIONS or w.endswith("n't"):
-                taken = 0
-                for nxt in words[i + 1:]:
-                    if nxt in _NEGATIONS or nxt in _SKIPPED:
-                        continue
-                    english = to_english_query(nxt) if language == "es" else nxt
-                    out.update(s for s in tokenize(english) if s)
-                    taken += 1
-                    if taken == 2:
-                        break
+        for i in _negations(words):
+            taken = 0
+            for nxt in words[i + 1:]:
+                if nxt in _NEGATIONS or nxt in _SKIPPED:
+                    continue
+                english = to_english_query(nxt) if language == "es" else nxt
+                out.update(s for s in tokenize(english) if s)
+                taken += 1
+                if taken == 2:
+                    break
     return out
 
 
@@ -161,40 +178,85 @@ def _opposite(claim: set[str], support: set[str]) -> str | None:
 
 
 def _parties(text: str) -> list[tuple[int, str]]:
-    """Positions of the parties a sentence names: acronyms, capitalised names, and role words."""
-    out = []
+    """The parties a sentence names, each with its position: runs of acronyms, capitalised names and role words
+    ("the Program Manager", "county behavioral health plans" → "county")."""
+    out: list[tuple[int, str]] = []
+    previous = -2
     for i, raw in enumerate(_TOKEN.findall(text)):
         word = strip_accents(raw.lower())
-        if (raw.isupper() and len(raw) >= 3) or (raw[0].isupper() and i > 0) or word in _PARTY_WORDS:
-            out.append((i, _stem(word) or word))
+        named = raw[0].isupper() and (i > 0 or any(c.isupper() for c in raw[1:]) or zipf_frequency(word, "en") < 4.5)
+        if named or word in _PARTY_WORDS:
+            stem = _stem(word) or word
+            if previous == i - 1 and out:
+                out[-1] = (out[-1][0], f"{out[-1][1]} {stem}")
+            else:
+                out.append((i, stem))
+            previous = i
     return out
 
 
-def _roles(text: str, verb: str) -> tuple[str, str] | None:
-    """(who does it, to whom) around the first use of `verb` in the text; 'by X' makes X the doer."""
+def _sides(text: str, verb: str) -> tuple[set[str], set[str]] | None:
+    """The parties before and after the first use of `verb`: who does it, and to or for whom ('by X' turns them)."""
     raw = _TOKEN.findall(text)
     stems = [_stem(strip_accents(w.lower())) for w in raw]
     if verb not in stems:
         return None
     at = stems.index(verb)
     parties = _parties(text)
-    before = [p for i, p in parties if i < at]
-    after = [(i, p) for i, p in parties if i > at]
+    before = {p for i, p in parties if at - 10 <= i < at}
+    after = [(i, p) for i, p in parties if at < i <= at + 14]
     if not before or not after:
         return None
-    subject, (where, obj) = before[-1], after[0]
-    if subject == obj:
-        return None
-    passive = any(strip_accents(w.lower()) in _BY for w in raw[at + 1:where])
-    return (obj, subject) if passive else (subject, obj)
+    participle = re.search(r"(?:ed|en|ado|ada|ido|ida)$", raw[at].lower()) is not None
+    if participle and any(strip_accents(w.lower()) in _BY for w in raw[at + 1:after[0][0]]):
+        return {p for _, p in after}, before
+    return before, {p for _, p in after}
 
 
 def _swapped(claim: str, support: str) -> str | None:
-    shared = {s for s in set(tokenize(claim)) & set(tokenize(support)) if s}
-    for verb in sorted(shared):
-        mine, theirs = _roles(claim, verb), _roles(support, verb)
-        if mine and theirs and mine == theirs[::-1]:
-            return f"'{mine[0]}' {verb} '{mine[1]}' where the passage has it the other way round"
+    """Two parties on either side of the same verb, in the other order."""
+    party_words = {w for _, p in _parties(claim) + _parties(support) for w in p.split()}
+    for verb in sorted(set(tokenize(claim)) & set(tokenize(support)) - party_words):
+        mine, theirs = _sides(claim, verb), _sides(support, verb)
+        if mine and theirs and mine[0] & theirs[1] and mine[1] & theirs[0] and not mine[0] & theirs[0]:
+            return f"'{sorted(mine[0])[0]}' and '{sorted(mine[1])[0]}' swapped around '{verb}'"
+    return None
+
+
+_CLAUSES = re.compile(r"[,;:()]|[.!?](?=\s)|\b(?:but|however|whereas|although|though|rather|pero|sino|aunque)\b", re.IGNORECASE)
+
+
+_ANSWER_WORD = re.compile(r"\b(?:no|yes|s[ií])\s*[.!,:;]", re.IGNORECASE)  # an FAQ's "No. We do not …"
+
+
+def denies(text: str) -> bool:
+    """The text denies something: it holds an odd number of negations ("not … until" and an answer's opening
+    "No." excepted)."""
+    return len(_negations(_words(_ANSWER_WORD.sub(" ", text)))) % 2 == 1
+
+
+def _denial(claim: str, closest: list[str], language: str) -> Finding | None:
+    """One of the two denies what the other asserts: the whole sentence, or one clause against the passage clause
+    that shares most of its words (a negation moved to the other half of "X, but not Y")."""
+    claim_stems = _stems(claim, language)
+    pairs = [(claim, closest, claim_stems)]
+    theirs = [c for s in closest for c in _CLAUSES.split(s) if c.strip()]
+    for clause in _CLAUSES.split(claim):
+        stems = _stems(clause, language)
+        if len(stems) >= 3:
+            best = max(theirs, key=lambda c: len(stems & set(tokenize(c))), default=None)
+            if best is not None and len(stems & set(tokenize(best))) >= max(3, 0.5 * len(stems)):
+                pairs.append((clause, [best], stems))
+    for mine, candidates, stems in pairs:
+        if all(denies(mine) != denies(c) for c in candidates):
+            shared = stems & {t for c in candidates for t in tokenize(c)}
+            about = (negated(mine, language) | {t for c in candidates for t in negated(c)}) & shared
+            # a Spanish sentence shares fewer words with its English passage once rendered word by word
+            if about or len(shared) >= (0.3 if language == "es" else 0.6) * max(len(stems), 1):
+                term = sorted(about)[0] if about else "the same statement"
+                side = "denies" if denies(mine) else "asserts"
+                return Finding("negation", f"it {side} '{term}', which the passage "
+                                           f"{'asserts' if side == 'denies' else 'denies'}")
     return None
 
 
@@ -203,14 +265,12 @@ def contradiction(claim: str, support: list[str], language: str = "en") -> Findi
     if not support:
         return None
     joined = " ".join(support)
-    claim_stems, support_stems = _stems(claim, language), set(tokenize(joined))
-    shared = claim_stems & support_stems
-    said_not, passage_not = negated(claim, language) & shared, negated(joined) & shared
-    flipped = said_not ^ passage_not
-    if flipped:
-        term = sorted(flipped)[0]
-        where = "negates" if term in said_not else "asserts"
-        return Finding("negation", f"it {where} '{term}', which the passage does not")
+    claim_stems = _stems(claim, language)
+    overlaps = [len(claim_stems & set(tokenize(s))) for s in support]
+    closest = [s for s, n in zip(support, overlaps) if n == max(overlaps)]  # the sentence(s) the claim restates
+    found = _denial(claim, closest, language)
+    if found:
+        return found
     mine, theirs = _figures(claim), _figures(joined)
     for number, (direction, unit) in mine.items():
         if number not in theirs:
@@ -220,13 +280,13 @@ def contradiction(claim: str, support: list[str], language: str = "en") -> Findi
             return Finding("quantifier", f"'{direction} {number}' where the passage says '{their_direction} {number}'")
         if unit and their_unit and unit != their_unit:
             return Finding("unit", f"{number} {unit}s where the passage says {number} {their_unit}s")
-    for sentence in support:  # each sentence alone: another one may use the claim's word about something else
-        if len(claim_stems & set(tokenize(sentence))) >= 2:
-            found = _opposite(set(_words(claim)), set(_words(sentence)))
-            if found:
-                return Finding("opposite", found)
+    # the supporting sentences about the same thing (two words in common): another may use the word elsewhere
+    related = [s for s in support if len(claim_stems & set(tokenize(s))) >= 2] or closest
+    found = _opposite(set(_words(claim)), {w for sentence in related for w in _words(sentence)})
+    if found:
+        return Finding("opposite", found)
     if language == "en":
-        for sentence in support:
+        for sentence in closest:
             swapped = _swapped(claim, sentence)
             if swapped:
                 return Finding("role", swapped)

@@ -222,3 +222,26 @@ def eval_crisis(files: Annotated[list[Path], typer.Argument(help="JSON-lines mes
                        f"  false alarms {f['false_alarms']['hits']}/{f['false_alarms']['of']}"
                        f"  911 first {f['emergency_911_first']['hits']}/{f['emergency_911_first']['of']}")
         typer.echo(f"{name:32s} {report['ms_per_message']} ms per message")
+
+
+@app.command("eval-verifier")
+def eval_verifier(files: Annotated[list[Path], typer.Argument(help="JSON-lines pairs (document, passage, claim, label, kind, language).")]) -> None:
+    """Measure how LLM-draft verification drops contradictions and keeps faithful restatements, per kind and language.
+
+    Each claim is checked against the indexed chunk holding its passage (the seeds' index and every suite's).
+    Example: peerhelp eval-verifier evals/verifier_sets/dev.jsonl
+    """
+    enforce_offline()
+    from evals.suites import ensure_index, suite_settings, suites
+    from evals.verifier import main
+
+    settings = settings_or_exit()
+    index_dirs = []
+    for suite in suites(settings):
+        config = suite_settings(settings, suite)
+        ensure_index(config)
+        index_dirs.append(config.index_dir)
+    try:
+        typer.echo(main(files, index_dirs))
+    except (OSError, ValueError) as err:
+        fail(err)
