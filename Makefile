@@ -65,7 +65,8 @@ eval: ingest
 eval-test: ingest
 	$(BIN)/peerhelp eval --split test
 
-# Speed and memory against baselines in the same run; writes evals/results/bench-<time>.json and .md (~13 min).
+# Speed and memory against baselines in the same run; writes evals/results/bench-<time>.json and .md (~13 min, plus up
+# to ~35 min for a 2 MB text file and a 1,000-page PDF; `peerhelp bench --no-big-files` skips those).
 bench: setup
 	$(BIN)/peerhelp bench
 
