@@ -44,19 +44,25 @@ _SSN = [
     re.compile(r"(?i:\b(?:(?:last|[úu]ltimos)\s+(?:4|four|cuatro)|ends?\s+(?:in|with)|ending\s+in|termina(?:ci[óo]n)?)\b"
                r"\D{0,40}?)(\d{4})\b"),
 ]
-_CIN = re.compile(r"(?<![\w-])(?:\d{8}[A-Za-z]|\d{2}(?: \d{2}){3} ?[A-Z])(?![\w-])")  # "91 23 45 67 J" too
+# eight digits in any grouping ("91 23 45 67 J", "93 008 421 B", "9 5 5 1 2 0 8 3 F"), then the letter; after a space or
+# a dash the letter must be a capital ("… 12345678 a lot" is not an id)
+_CIN = re.compile(r"(?<![\w-])\d(?:[ -]?\d){7}(?:[A-Za-z]|[ -][A-Z])(?![\w-])")
 _OTHER_ID = re.compile(r"(?i:\b(?:medi-?cal|cin|member|client|case|license|certification)\s*(?:id|number|no\.?|#)\s*"
                        r"(?:is\s+|es\s+)?[:#]?\s*)([A-Z0-9-]*\d[A-Z0-9-]{4,})\b", re.IGNORECASE)
 _EXTENSION = r"(?:\s*,?\s*(?:ext\.?|x|extension|extensi[óo]n)\s*\d{1,5})?"
 _PHONE = [
-    re.compile(r"(?<![\w/.-])(?:\+?1[\s.-]*)?\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{2}[\s.-]?\d{2}(?![\w/-])" + _EXTENSION,
+    re.compile(r"(?<![\w/.-])(?:\+\d{1,3}[\s.-]*|1[\s.-]*)?\(?\d{3}\)?[\s.-]*\d{3}[\s.-]*\d{2}[\s.-]?\d{2}(?![\w/-])" + _EXTENSION,
                re.IGNORECASE),
     re.compile(r"(?<![\w/.-])\d(?: \d){9}(?![\w/-])"),  # one digit at a time
+    # read out by dictation: "nueve uno seis cuatro …", "nine one six …" (seven digits or more)
+    re.compile(r"(?i:\b(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|cero|uno|dos|tres|cuatro|cinco|seis|"
+               r"siete|ocho|nueve)[\s,.-]+){6,}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|cero|uno|dos|tres|"
+               r"cuatro|cinco|seis|siete|ocho|nueve)\b)"),
 ]
 _MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
            r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
            r"sep?tiembre|octubre|noviembre|diciembre)\.?")
-_DATE = (rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[-/ ]{_MONTHS}[-/ ]\d{{2,4}}|"
+_DATE = (rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/ ]{_MONTHS}[-/ ]\d{{2,4}}|"
          rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
          rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?{_MONTHS},?\s+(?:de(?:l)?\s+)?(?:\d{{4}}|\d{{2}}\b)|"
          rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+de\s+{_MONTHS})")
@@ -65,7 +71,7 @@ _DOB = re.compile(rf"(?i:\b(?:dob|d\.o\.b|date\s+of\s+birth|birth\s*date|born|bi
 # A full date in a birth year (1920–2010; '86 and '03 too) is a birth date in these messages, cue or not: program
 # dates (exams, deadlines, trainings) fall in the 2020s.
 _BIRTH_YEAR_DATE = re.compile(r"(?<![\w/.-])(\d{1,2}[-/.]\d{1,2}[-/.](?:19[2-9]\d|200\d|2010|[3-9]\d|0\d)|"
-                              r"(?:19[2-9]\d|200\d|2010)-\d{1,2}-\d{1,2})(?![\w/-])")
+                              r"(?:19[2-9]\d|200\d|2010)[-/.]\d{1,2}[-/.]\d{1,2})(?![\w/-])")
 _STREET_TYPE = (r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Ter|Terrace|"
                 r"Cir|Circle|Pkwy|Parkway|Hwy|Highway|Broadway|Trl|Trail|Loop|Sq|Square)")
 _UNIT = r"(?:,?\s*(?i:apt|apartment|unit|suite|ste|depto|departamento|dpto|#)\.?\s*#?\s*[\w-]{1,6})?"
@@ -75,7 +81,9 @@ _CITY_ZIP = (r"(?:,[ \t]*(?:[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+[ \t]+){0,2}[A-ZÁ
              r"(?:,?[ \t]+(?:California|Calif\.|CA)\b)?"
              r"(?:,?[ \t]+\d{5}(?:-\d{4})?)?")
 _ADDRESS = [
-    re.compile(rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:(?!(?i:to|from|and|or|at|in|on|the|y|en|a)\b)[\w'.-]+\s+){{0,3}}?(?i:{_STREET_TYPE})\b(?:\.(?=,))?{_UNIT}{_CITY_ZIP}"),
+    re.compile(rf"(?:\b(?i:apt|apartment|unit|suite|ste)\.?\s*#?\s*[\w-]{{1,6}},?\s+)?"  # "Apt 14, 2200 Fulton St"
+               rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:(?!(?i:to|from|and|or|at|in|on|the|y|en|a)\b)[\w'.-]+\s+){{0,4}}?"
+               rf"(?i:{_STREET_TYPE})\b(?:\.(?=,|\s+(?i:apt|apartment|unit|suite|ste|#)))?{_UNIT}{_CITY_ZIP}"),
     re.compile(rf"\b(?:\d{{1,6}}\s+)?(?i:calle|avenida|av\.|camino|paseo|callej[óo]n|boulevard|privada)\s+"
                rf"(?:(?:de|del|la|las|los|el)\s+|[A-ZÁÉÍÓÚ0-9][\w'.-]*\s+){{0,3}}[A-ZÁÉÍÓÚ0-9][\w'.-]*(?:\s+\d{{1,6}}\b)?"
                rf"{_UNIT}{_CITY_ZIP}"),

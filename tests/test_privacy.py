@@ -129,3 +129,23 @@ def test_a_failing_request_logs_its_route_and_frames_but_no_word_of_the_message(
     logged = "\n".join(rec.getMessage() + (rec.exc_text or "") for rec in caplog.records)
     assert "POST /v1/chat failed" in logged and "ValueError" in logged and "broken" in logged  # where, and what kind
     assert "Whitlock" not in logged and "relapsed" not in logged
+
+
+@pytest.mark.parametrize("text, secret, placeholder", [
+    ("my cin is 4 4 1 2 0 9 7 3 K thanks", "4 4 1 2 0 9 7 3 K", "[id number]"),  # one digit at a time
+    ("CIN 88120457-M, is it active?", "88120457-M", "[id number]"),
+    ("su CIN 71 204 556 Q por favor", "71 204 556 Q", "[id number]"),
+    ("call me at +63 917 555 0123 after 5", "+63", "[phone]"),  # a country code other than +1
+    ("mi numero es siete cero siete cinco cinco cinco uno dos tres cuatro", "siete cero siete", "[phone]"),
+    ("DOB 1979.11.02, is that old enough lol", "1979.11.02", "[date of birth]"),
+    ("Unit 7, 55 Cedar Lane, Redding CA 96001 is my new address", "Unit 7, 55 Cedar Lane", "[address]"),
+    ("send it to 310 Cesar E Chavez Memorial Way please", "310 Cesar E Chavez Memorial Way", "[address]"),
+    ("12 W. Pine Ave. Apartment 9B Chico CA 95926 is where I live", "Apartment 9B Chico", "[address]"),
+])
+def test_redact__ids_phones_dates_and_addresses_in_more_shapes(text, secret, placeholder):
+    out = redact(text)
+    assert secret not in out and placeholder in out, out
+
+
+def test_redact__eight_digits_before_a_lower_case_word_are_not_an_id():
+    assert redact("Is it 12345678 a year or per month?") == "Is it 12345678 a year or per month?"
