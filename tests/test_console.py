@@ -166,21 +166,20 @@ def test_a_bad_file_gets_the_clear_ingest_error(client, tmp_path):
     assert len(rows(docs)) == 5
 
 
-def test_before_adding_the_fields_read_from_the_file_are_shown_and_fill_only_empty_boxes(client, tmp_path):
+def test_before_adding_the_fields_read_from_the_file_are_shown_in_the_empty_boxes(client, tmp_path):
     from gradio_client import handle_file
 
     memo = tmp_path / "stipend-memo.txt"
     memo.write_text("Title: County Peer Stipend Memo\nUpdated March 2026\n\nStipends are paid after each module.\n")
-    def filled(update):  # the value a field is set to, None when it is left as typed
-        return update.get("value") if isinstance(update, dict) else update
+    def shown_in(update):  # the placeholder a field shows; its value is never set, so typing is never overwritten
+        assert "value" not in update, update
+        return update.get("placeholder")
 
-    shown, title, issuer, kind, as_of = client.predict(handle_file(str(memo)), "", "", None, "", "", "",
-                                                       api_name="/infer_fields")
+    shown, title, issuer, as_of = client.predict(handle_file(str(memo)), "", "", None, "", "", "",
+                                                 api_name="/infer_fields")
     assert "new document, id **county-peer-stipend-memo**" in shown and "issuer: not found" in shown, shown
-    assert (filled(title), filled(as_of), filled(issuer)) == ("County Peer Stipend Memo", "2026-03", None)
-    shown, title, _, _, as_of = client.predict(handle_file(str(memo)), "My own title", "", None, "", "", "",
-                                               api_name="/infer_fields")
-    assert filled(title) is None and filled(as_of) == "2026-03"  # what staff typed stays
+    assert (shown_in(title), shown_in(as_of), shown_in(issuer)) == ("County Peer Stipend Memo", "2026-03",
+                                                                   "not found: type it")
     undated = tmp_path / "notes.txt"
     undated.write_text("Hub notes\n\nThe hub meets on Tuesdays.\n")
     shown, *_ = client.predict(handle_file(str(undated)), "", "", None, "", "", "la-dmh-wet-slides", api_name="/infer_fields")

@@ -146,8 +146,9 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
         return locked(action), documents_rows(), gr.update(choices=document_ids())
 
     def inferred(file, title, issuer, kind, as_of, url, doc_id):
-        """Before adding: what the document says about itself, filled into the fields staff left empty."""
-        keep = (gr.update(),) * 4
+        """Before adding: what the document says about itself, shown in the empty fields as their placeholder (what
+        an empty field will record), never written over what staff type, however late the answer comes."""
+        keep = (gr.update(),) * 3
         if not file:
             return ("", *keep)
         try:
@@ -162,11 +163,9 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
         issuer_known = e.issuer != UNKNOWN_ISSUER
         text = (f"Read from the file — {what}. Title: {e.title}; issuer: {e.issuer if issuer_known else 'not found (type it)'}; "
                 f"date: {e.as_of or 'none found (type it if you know it)'}; kind: {e.kind}; language: {e.language}. "
-                "Check and correct the fields, then add.")
-        return (text, gr.update(value=e.title) if not title else gr.update(),
-                gr.update(value=e.issuer) if not issuer and issuer_known else gr.update(),
-                gr.update(value=e.kind) if not kind else gr.update(),
-                gr.update(value=e.as_of) if not as_of and e.as_of else gr.update())
+                "Type in a field to correct it; a field left empty records what is shown in it.")
+        return (text, gr.update(placeholder=e.title), gr.update(placeholder=e.issuer if issuer_known else "not found: type it"),
+                gr.update(placeholder=e.as_of or "none found: type it if you know it"))
 
     def remove(doc_id: str, sure: bool, progress=gr.Progress()):
         if not doc_id:
@@ -286,9 +285,9 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
             read_from_file = gr.Markdown()
             for trigger in (upload.change, new_id.blur):
                 trigger(inferred, [upload, title, issuer, kind, as_of, url, new_id],
-                        [read_from_file, title, issuer, kind, as_of], api_name=False)
+                        [read_from_file, title, issuer, as_of], api_name=False)
             gr.Button("Read the fields from the file", size="sm").click(
-                inferred, [upload, title, issuer, kind, as_of, url, new_id], [read_from_file, title, issuer, kind, as_of],
+                inferred, [upload, title, issuer, kind, as_of, url, new_id], [read_from_file, title, issuer, as_of],
                 api_name="infer_fields")
             add_btn = gr.Button("Add and ingest", variant="primary")
             ingest_status = gr.Markdown()
