@@ -25,6 +25,12 @@ def surnames() -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
+def zipf_in(word: str, language: str) -> float:
+    """How common a word is in one language (wordfreq's scale: 3 = once per million words)."""
+    return zipf_frequency(word, language)
+
+
+@lru_cache(maxsize=65536)
 def zipf(word: str) -> float:
     """How common a word is in English or Spanish, as written (accents kept: 'mañana' is common, 'manana' is not)."""
     w = word.lower().strip(".,;:!?()'’")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.name_lists import bare, first_names, surnames, zipf
+from assistant.name_lists import bare, first_names, surnames, zipf, zipf_in
 from core.errors import PeerhelpError
 
 MODEL_FILE = Path(__file__).parent / "data" / "name_tagger.json"
@@ -76,12 +76,13 @@ def features(text: str, tokens: list[Token], ruled: list[tuple[int, int]]) -> li
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         capital, first, last = word[:1].isupper(), plain in first_names(), plain in surnames()
         rare = zipf(word) < 3.0
+        starts = i == 0 or bool(re.search(r"[.!?:\n]\s*$", between))
         rows.append({
             "capital": float(capital), "all_caps": float(word.isupper() and len(word) > 1),
             "lower": float(word.islower()),
-            "sentence_start": float(i == 0 or bool(re.search(r"[.!?:\n]\s*$", between))),
+            "sentence_start": float(starts),
             "first_name": float(first), "surname": float(last),
-            "zipf_en": min(zipf_en(low), 8.0) / 8.0, "zipf_es": min(zipf_es(low), 8.0) / 8.0,
+            "zipf_en": min(zipf_in(low, "en"), 8.0) / 8.0, "zipf_es": min(zipf_in(low, "es"), 8.0) / 8.0,
             "rare": float(rare), "short": float(len(plain) <= 2), "initial": float(bool(re.fullmatch(r"(?:[A-Z]\.?){1,3}", word))),
             "particle": float(low in _PARTICLES), "accent": float(plain != low.replace("'", "").replace("’", "")),
             "prev_intro": float(bool(set(prev[-2:]) & _INTRO)), "prev_title": float(bool(prev) and prev[-1] in _TITLES),
@@ -104,23 +105,9 @@ def features(text: str, tokens: list[Token], ruled: list[tuple[int, int]]) -> li
             "inner_capital": float(any(c.isupper() for c in word[1:])),  # CalMHSA, DHCS, CEUs: acronyms
             "next_digit": float(bool(re.match(r"\s*\d", text[t.end:t.end + 3]))),  # "May 31"
             "prev_place": float(bool(set(prev[-2:]) & _PLACE_START)),  # "San Bernardino", "condado de Kern"
-            "start_and_common": float((i == 0 or bool(re.search(r"[.!?:\n]\s*$", between))) and zipf(word) >= 4.0),
+            "start_and_common": float(starts and zipf(word) >= 4.0),
         })
     return rows
-
-
-@lru_cache(maxsize=65536)
-def zipf_en(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
-
-
-@lru_cache(maxsize=65536)
-def zipf_es(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "es")
 
 
 @dataclass(frozen=True)

@@ -175,14 +175,13 @@ def test_before_adding_the_fields_read_from_the_file_are_shown_in_the_empty_boxe
         assert "value" not in update, update
         return update.get("placeholder")
 
-    shown, title, issuer, as_of = client.predict(handle_file(str(memo)), "", "", None, "", "", "",
-                                                 api_name="/infer_fields")
+    shown, title, issuer, as_of = client.predict(handle_file(str(memo)), "", "", api_name="/infer_fields")
     assert "new document, id **county-peer-stipend-memo**" in shown and "issuer: not found" in shown, shown
     assert (shown_in(title), shown_in(as_of), shown_in(issuer)) == ("County Peer Stipend Memo", "2026-03",
                                                                    "not found: type it")
     undated = tmp_path / "notes.txt"
     undated.write_text("Hub notes\n\nThe hub meets on Tuesdays.\n")
-    shown, *_ = client.predict(handle_file(str(undated)), "", "", None, "", "", "la-dmh-wet-slides", api_name="/infer_fields")
+    shown, *_ = client.predict(handle_file(str(undated)), "", "la-dmh-wet-slides", api_name="/infer_fields")
     assert "replaces **la-dmh-wet-slides**" in shown and "Los Angeles County" in shown, shown  # kept from the entry
     assert len(rows(client.predict(api_name="/documents"))) == 5  # nothing was added
 

@@ -145,7 +145,7 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
 
         return locked(action), documents_rows(), gr.update(choices=document_ids())
 
-    def inferred(file, title, issuer, kind, as_of, url, doc_id):
+    def inferred(file, url, doc_id):
         """Before adding: what the document says about itself, shown in the empty fields as their placeholder (what
         an empty field will record), never written over what staff type, however late the answer comes."""
         keep = (gr.update(),) * 3
@@ -284,10 +284,10 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
                 new_id = gr.Textbox(label="Id (optional; an existing id replaces that document)")
             read_from_file = gr.Markdown()
             for trigger in (upload.change, new_id.blur):
-                trigger(inferred, [upload, title, issuer, kind, as_of, url, new_id],
+                trigger(inferred, [upload, url, new_id],
                         [read_from_file, title, issuer, as_of], api_name=False)
             gr.Button("Read the fields from the file", size="sm").click(
-                inferred, [upload, title, issuer, kind, as_of, url, new_id], [read_from_file, title, issuer, as_of],
+                inferred, [upload, url, new_id], [read_from_file, title, issuer, as_of],
                 api_name="infer_fields")
             add_btn = gr.Button("Add and ingest", variant="primary")
             ingest_status = gr.Markdown()
