@@ -24,16 +24,18 @@ PLACEHOLDER = {"email": "[email]", "ssn": "[id number]", "cin": "[id number]", "
 
 _AT = r"(?:\s*[\[(]\s*(?:at|arroba)\s*[\])]\s*|\s+(?:at|arroba)\s+)"
 _DOT = r"(?:\s*[\[(]\s*(?:dot|punto)\s*[\])]\s*|\s+(?:dot|punto)\s+|\.)"
+_JOIN = r"\s+(?:dot|punto|underscore|guion\s+bajo|gui[óo]n|dash)\s+"  # spoken inside a mailbox's name
 _MAIL_HOSTS = r"(?:gmail|yahoo|hotmail|outlook|icloud|aol|protonmail|live|msn|comcast|sbcglobal|att|me|mail)"
 _EMAIL = [
-    re.compile(r"[\w.+-]+[ \t]*@[ \t]*[\w-]+(?:\.[\w-]+|[ \t]*\.[ \t]*(?:com|org|net|edu|gov|us|mx)\b)+"),
-    # spelled out to the end: "juan dot perez at yahoo dot com"
-    re.compile(rf"\b[\w+-]+(?:\s+(?:dot|punto)\s+[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}(?:com|org|net|edu|gov|us|mx)\b",
-               re.IGNORECASE),
+    re.compile(rf"[\w.+-]+[ \t]*@[ \t]*[\w-]+(?:\.[\w-]+|(?:[ \t]*\.[ \t]*|(?i:{_DOT}))(?i:com|org|net|edu|gov|us|mx)\b)+"),
+    # spelled out to the end: "juan dot perez at yahoo dot com"; a local part read out in words joined by a spoken
+    # connector may hold one more word before the "at": "rosa punto elvira arroyo arroba …", "marcus dot bellamy 1980 at …"
+    re.compile(rf"\b(?:[\w+-]+{_JOIN}(?:[\w+-]+{_JOIN})*[\w+-]+(?:\s+[a-z\d][\w+-]*)?|[\w+-]+){_AT}[\w-]+(?:{_DOT}[\w-]+)*"
+               rf"{_DOT}(?:com|org|net|edu|gov|us|mx)\b", re.IGNORECASE),
     # written out: "(at)"/"[arroba]" always; a bare "at" only after something shaped like a mailbox (a dot, an
     # underscore or a digit in it) or before a mail host, so "meet me at home" stays
     re.compile(rf"[\w.+-]+\s*[\[(]\s*(?:at|arroba)\s*[\])]\s*[\w-]+(?:{_DOT}[\w-]+)*", re.IGNORECASE),
-    re.compile(rf"\b[\w+-]*[._\d][\w.+-]*{_AT}[\w-]+(?:{_DOT}(?:com|org|net|edu|gov|us|mx)\b)?", re.IGNORECASE),
+    re.compile(rf"\b(?=[\w.+-]*[a-zA-Z])[\w+-]*[._\d][\w.+-]*{_AT}[\w-]+(?:{_DOT}(?:com|org|net|edu|gov|us|mx)\b)?", re.IGNORECASE),
     re.compile(rf"\b[\w.+-]+{_AT}{_MAIL_HOSTS}(?:{_DOT}(?:com|org|net)\b)?", re.IGNORECASE),
 ]
 _SSN = [
@@ -61,20 +63,26 @@ _PHONE = [
 ]
 _MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
            r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
-           r"sep?tiembre|octubre|noviembre|diciembre)\.?")
+           r"sep?tiembre|octubre|noviembre|diciembre|ene|abr|ago|dic)\.?")
 _DATE = (rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/ ]{_MONTHS}[-/ ]\d{{2,4}}|"
-         rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
+         rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:\d{{4}}|['’]\d{{2}}\b)|"
          rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?{_MONTHS},?\s+(?:de(?:l)?\s+)?(?:\d{{4}}|\d{{2}}\b)|"
          rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+de\s+{_MONTHS})")
 _DOB = re.compile(rf"(?i:\b(?:dob|d\.o\.b|date\s+of\s+birth|birth\s*date|born|birth\s*day|b-?day|fecha\s+de\s+nac|"
                   rf"nac[ií]|naci[óo]|nacimiento|cumplea[ñn]os)\b[^\d\n]{{0,25}}?)({_DATE})", re.IGNORECASE)
 # A full date in a birth year (1920–2010; '86 and '03 too) is a birth date in these messages, cue or not: program
 # dates (exams, deadlines, trainings) fall in the 2020s.
-_BIRTH_YEAR_DATE = re.compile(r"(?<![\w/.-])(\d{1,2}[-/.]\d{1,2}[-/.](?:19[2-9]\d|200\d|2010|[3-9]\d|0\d)|"
-                              r"(?:19[2-9]\d|200\d|2010)[-/.]\d{1,2}[-/.]\d{1,2})(?![\w/-])")
+_BIRTH_YEAR = r"(?:19[2-9]\d|200\d|2010)"
+_BIRTH_YEAR_DATE = re.compile(rf"(?<![\w/.-])(\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:{_BIRTH_YEAR}|[3-9]\d|0\d)|"
+                              rf"{_BIRTH_YEAR}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|"
+                              rf"(?i:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?{_MONTHS},?\s+(?:de(?:l)?\s+)?){_BIRTH_YEAR}|"
+                              rf"(?i:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+){_BIRTH_YEAR}|"
+                              rf"\d{{1,2}}[-/ ](?i:{_MONTHS})[-/ ]{_BIRTH_YEAR})(?![\w/-])")
 _STREET_TYPE = (r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Ter|Terrace|"
                 r"Cir|Circle|Pkwy|Parkway|Hwy|Highway|Broadway|Trl|Trail|Loop|Sq|Square)")
-_UNIT = r"(?:,?\s*(?i:apt|apartment|unit|suite|ste|depto|departamento|dpto|#)\.?\s*#?\s*[\w-]{1,6})?"
+_ROUTE_NUMBER = r"(?:(?<=[Hh]wy)|(?<=[Hh]ighway))[ \t]+\d{1,4}[A-Za-z]?\b"  # "14870 Hwy 99E"
+_UNIT = (r"(?:,?\s*(?i:apt|apartment|unit|suite|ste|spc|space|lot|trailer|bldg|depto|departamento|dpto|casa|#)\.?"
+         r"\s*#?\s*[\w-]{1,6})?")
 # the city after a comma ("…, Chico, CA 95926"): a capitalised word after a full stop starts the next sentence
 _CITY_ZIP = (r"(?:,[ \t]*(?:[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+[ \t]+){0,2}[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+|"
              r"[ \t]+(?:[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+[ \t]+){0,2}[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+(?=,?[ \t]+(?:CA|California|\d{5})\b))?"
@@ -83,11 +91,12 @@ _CITY_ZIP = (r"(?:,[ \t]*(?:[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+[ \t]+){0,2}[A-ZÁ
 _ADDRESS = [
     re.compile(rf"(?:\b(?i:apt|apartment|unit|suite|ste)\.?\s*#?\s*[\w-]{{1,6}},?\s+)?"  # "Apt 14, 2200 Fulton St"
                rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:(?!(?i:to|from|and|or|at|in|on|the|y|en|a)\b)[\w'.-]+\s+){{0,4}}?"
-               rf"(?i:{_STREET_TYPE})\b(?:\.(?=,|\s+(?i:apt|apartment|unit|suite|ste|#)))?{_UNIT}{_CITY_ZIP}"),
+               rf"(?i:{_STREET_TYPE})\b(?:{_ROUTE_NUMBER})?(?:\.(?=,|\s+(?i:apt|apartment|unit|suite|ste|#)))?{_UNIT}{_CITY_ZIP}"),
     re.compile(rf"\b(?:\d{{1,6}}\s+)?(?i:calle|avenida|av\.|camino|paseo|callej[óo]n|boulevard|privada)\s+"
                rf"(?:(?:de|del|la|las|los|el)\s+|[A-ZÁÉÍÓÚ0-9][\w'.-]*\s+){{0,3}}[A-ZÁÉÍÓÚ0-9][\w'.-]*(?:\s+\d{{1,6}}\b)?"
                rf"{_UNIT}{_CITY_ZIP}"),
     re.compile(rf"(?i:\b(?:p\.?\s*o\.?\s*box|apartado(?:\s+postal)?)\s*\d{{1,6}}){_CITY_ZIP}"),
+    re.compile(rf"(?i:\b(?:rural\s+route|ruta\s+rural|r\.?r\.?|hc|star\s+route)\s*\d{{1,4}},?\s*(?:box|caja)\s*\d{{1,6}}){_CITY_ZIP}"),
 ]
 
 # Names. A token of a name: a capitalised word, an initial, a hyphenated or O'/D' surname; particles inside.
@@ -109,10 +118,10 @@ _ROLES_ES = (r"(?:hijo|hija|mam[áa]|madre|pap[áa]|padre|esposo|esposa|marido|h
 # "my son", "our new hire", "my peer supervisor is", "mi hija", "Supervisor …" opening a sentence
 _RELATIONS = (rf"(?:my|our|his|her|their)\s+(?:[a-z]+\s+)?{_ROLES}(?:\s+(?:is|was))?|for\s+our\s+{_ROLES}|"
               rf"(?:mi|nuestr[oa]|su)\s+{_ROLES_ES}(?:\s+(?:es|se\s+llama))?|(?:^|(?<=[.!?]\s)){_ROLES}")
-_TITLES = r"(?:mr|mrs|ms|miss|mx|dr|pastor|rev|lic|sr|sra|srta|don|doña|prof)\.?"
+_TITLES = r"(?:mr|mrs|ms|miss|mx|dr|pastor|rev|lic|sr|sra|srta|se[ñn]ora|se[ñn]or|se[ñn]orita|don|doña|prof)\.?"
 _CLOSINGS = r"(?:thanks|thank\s+you|regards|best|cheers|sincerely|gracias|saludos|atentamente|att|atte|cordialmente|firma)"
 _CUED = [
-    re.compile(rf"(?i:\b(?:{_INTRODUCTIONS})\s+)(?:(?i:{_TITLES})\s+)?({_CUED_NAME})"),
+    re.compile(rf"(?i:\b(?:{_INTRODUCTIONS})\s+)(?:(?i:(?:la|el)\s+)?(?i:{_TITLES})\s+)?({_CUED_NAME})"),
     re.compile(rf"(?i:\b(?:{_RELATIONS})\s*,?\s+)(?:(?i:{_TITLES})\s+)?({_CUED_NAME})"),
     re.compile(rf"(?i:\b{_TITLES}\s+)({_CUED_NAME})"),
     re.compile(rf"(?i:\b{_CLOSINGS}\b[,!.]*\s+)({_CUED_NAME})"),
@@ -160,11 +169,13 @@ def _name_words(candidate: str, cued: bool) -> str | None:
             break
         if _CONTRACTION.fullmatch(word) or plain in _INFORMAL:
             break
-        capital, first, surname = word[0].isupper(), plain in first_names(), plain in surnames()
+        capital, first, surname = word[0].isupper(), plain in first_names(), _surname(plain)
         common = zipf(word) >= EVERYDAY_ZIPF
         initials = re.fullmatch(r"(?:[A-Z]\.){1,3}", word) is not None or bool(kept) and re.fullmatch(r"[A-Z]", word) is not None
         if not kept and cued:  # 'Pastor James', 'this is kevin', 'J.R.'; not 'I'm confused', 'my father file', 'it's DHCS'
-            ok = initials or not word.isupper() and (capital and (first or not common) or first and zipf(plain) < RARE_ZIPF)
+            ok = initials or not word.isupper() and (capital and (first or not common) or first and zipf(plain) < RARE_ZIPF) \
+                or word.isupper() and first and len(plain) > 2  # 'THIS IS WALTER J. …', not 'it's DHCS'
+
         elif not kept:  # a capitalised first name; one that is also a word ('Core') only before another name
             ok = capital and first and not common and (zipf(word) < SHAPED_FIRST_ZIPF or _names_next(words, i))
         elif cued:  # 'Q.', 'Price' (a surname, however common), 'Gonzalez', 'de la cruz'
@@ -183,9 +194,59 @@ def _name_words(candidate: str, cued: bool) -> str | None:
     return " ".join(kept) or None
 
 
+def _surname(plain: str) -> bool:
+    """A known surname, or a hyphenated one made of known names ('nguyen-tran', 'coleman-pryce')."""
+    if plain in surnames():
+        return True
+    parts = plain.split("-")
+    return len(parts) > 1 and all(parts) and any(p in surnames() or p in first_names() for p in parts)
+
+
 def _names_next(words: list[str], i: int) -> bool:
+    """A known name follows, or a middle initial and then one ('Marcus T. Greene')."""
     following = bare(words[i + 1]) if i + 1 < len(words) else ""
+    if re.fullmatch(r"[A-Z]\.?", words[i + 1] if i + 1 < len(words) else "") and i + 2 < len(words):
+        following = bare(words[i + 2])
     return following in surnames() or following in first_names()
+
+
+def _preceded(text: str, start: int) -> int:
+    """Where a found name really starts: a known first name right before it ('employee Crystal [Redhorse]')."""
+    while m := re.search(r"(?:^|(?<=\s))([A-ZÁÉÍÓÚÑ][\wáéíóúñü'’-]+)[ \t]+$", text[:start]):
+        plain = bare(m.group(1))
+        if plain not in first_names() or zipf(m.group(1)) >= EVERYDAY_ZIPF or re.fullmatch(_TITLES, m.group(1).lower()):
+            break
+        start = m.start(1)
+    return start
+
+
+def _names_a_place(text: str, end: int) -> bool:
+    """'Doña Ana County', 'Grace Clinic': a name-shaped run right before an organisation's word names that."""
+    following = re.match(r"[ \t]+([\w'’-]+)", text[end:])
+    return bool(following) and bare(following.group(1)) in _ORG_WORDS
+
+
+def _continued(text: str, end: int) -> int:
+    """Where a found name really ends: the surnames and initials right after it ('[Ashley] Nakamura-Price',
+    '[thuy] nguyen-tran', '[Tomás] Ibarra-Whitman'), which a first-name finding alone leaves behind."""
+    lower = text[:end].split()[-1:] == [text[:end].split()[-1].lower()] if text[:end].split() else False
+    while m := re.match(r"[ \t]+([^\s,;:!?()\[\]]+)", text[end:]):
+        word = m.group(1)
+        plain = bare(word)
+        if not plain or plain in _ORG_WORDS or _CONTRACTION.fullmatch(word) or plain in _INFORMAL:
+            break
+        initial = re.fullmatch(r"[A-Z]\.?", word) is not None
+        if word[0].isupper():
+            ok = initial or not word.isupper() and (_surname(plain) or plain in first_names() or zipf(word) < UNKNOWN_ZIPF)
+        else:
+            ok = lower and _surname(plain) and zipf(plain) < RARE_ZIPF
+        if not ok:
+            break
+        stop = word.endswith(".") and not initial
+        end += m.end() - (1 if stop else 0)
+        if stop:
+            break
+    return end
 
 
 def _overlapping(pattern: re.Pattern, text: str):
@@ -203,10 +264,14 @@ def ruled_names(text: str) -> list[tuple[int, int]]:
             name = _name_words(m.group(1), cued=True)
             if name:
                 spans.append((m.start(1), m.start(1) + len(name)))
-    for m in _SHAPED.finditer(text):
+    covered = 0
+    for m in _overlapping(_SHAPED, text):  # from every word: "Hi. Lucius Tanaka-Moreau" is found after "Hi." fails
+        if m.start(1) < covered:
+            continue
         name = _name_words(m.group(1), cued=False)
         if name and (len(name.split()) >= 2 or _introduced_by_shape(text, m.start(1) + len(name))):
             spans.append((m.start(1), m.start(1) + len(name)))
+            covered = m.start(1) + len(name)
     for m in _LOWER_PAIR.finditer(text):
         first, last = (bare(w) for w in m.group(1).split())
         if first in first_names() and last in surnames() and max(zipf(first), zipf(last)) < 4.0:
@@ -242,7 +307,10 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     for p in _ADDRESS:
         add(p, "address")
     ruled = ruled_names(text)
-    found += [(s, e, "name") for s, e in ruled + load_tagger().spans(text, ruled)]
+    for s, e in ruled + load_tagger().spans(text, ruled):
+        e = _continued(text, e)
+        if not _names_a_place(text, e):
+            found.append((_preceded(text, s), e, "name"))
     return found
 
 

@@ -149,3 +149,31 @@ def test_redact__ids_phones_dates_and_addresses_in_more_shapes(text, secret, pla
 
 def test_redact__eight_digits_before_a_lower_case_word_are_not_an_id():
     assert redact("Is it 12345678 a year or per month?") == "Is it 12345678 a year or per month?"
+
+
+@pytest.mark.parametrize("text, secrets_", [
+    ("reply to lena punto marquez soto arroba gmail punto com", ["lena", "marquez", "soto"]),
+    ("send it to dario.k77 @ outlook dot com thanks", ["dario.k77", "outlook"]),
+    ("my mail goes to Rural Route 4 Box 212, Weed CA 96094", ["212", "Weed", "96094"]),
+    ("the check can go to 5120 Hwy 49N, Mariposa", ["5120", "49N", "Mariposa"]),
+    ("address is 880 Orchard Rd Spc 31, Yreka", ["880", "Orchard", "31"]),
+    ("le dejo mis datos, 19 de octubre de 1975, gracias", ["1975", "octubre"]),
+    ("born Sept 2, 1968 in Fresno", ["1968"]),
+    ("naci el 9/ago/1983", ["1983", "ago"]),
+    ("DOB: Oct. 4 '79", ["'79", "Oct. 4"]),
+    ("hi, this is priya garcia-lopez, about the exam", ["priya", "garcia-lopez"]),
+    ("THIS IS DOLORES P. VANTERPOOL PLEASE CALL BACK", ["DOLORES", "VANTERPOOL"]),
+    ("we need to verify our employee Gerald Osei-Bonsu before billing", ["Gerald", "Osei-Bonsu"]),
+])
+def test_redact__spoken_mailboxes_rural_routes_written_out_birth_dates_and_whole_surnames(text, secrets_):
+    out = redact(text)
+    assert not [s for s in secrets_ if s in out], out
+
+
+@pytest.mark.parametrize("text", [
+    "The exam is on Sept 2, 2026 at the county office on Hwy 99",
+    "Ask Doña Ana County in New Mexico? no, we are in Fresno",
+    "is the Peer Workforce Training at 10 or 11?",
+])
+def test_redact__program_dates_roads_and_titles_are_not_personal(text):
+    assert redact(text) == text
