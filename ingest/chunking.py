@@ -147,14 +147,14 @@ def chunk_document(
         if not pending:
             return
         heading_path = [h for _, h in path]
-        for start, end in _pack(pending, cleaned, title, heading_path, count_tokens, target_tokens):
+        for start, end, tokens in _pack(pending, cleaned, title, heading_path, count_tokens, target_tokens):
             text = cleaned[start:end]
             chunks.append(Chunk(
                 id=f"{doc_id}:{len(chunks)}", doc_id=doc_id, n=len(chunks), text=text, start=start, end=end,
                 heading_path=heading_path, title=title, issuer=meta.get("issuer", ""), kind=meta.get("kind", ""),
                 url=meta.get("url"), as_of=meta.get("as_of"), as_of_approximate=meta.get("as_of_approximate", False),
                 language=meta.get("language", "en"),
-                tokens=count_tokens(context_prefix(title, heading_path) + text),
+                tokens=tokens,
             ))
         pending.clear()
 
@@ -177,38 +177,42 @@ def chunk_document(
 
 
 def _pack(lines: list[Line], cleaned: str, title: str, heading_path: list[str],
-          count_tokens: TokenCounter, target: int) -> list[tuple[int, int]]:
-    """Group consecutive lines into spans of at most `target` tokens (prefix included). An FAQ question and the
-    lines that answer it are a span of their own (its vector is about that one question), split at lines only
-    when the pair alone is over the budget."""
+          count_tokens: TokenCounter, target: int) -> list[tuple[int, int, int]]:
+    """Group consecutive lines into spans of at most `target` tokens (prefix included), each with its token count
+    (the prefix's and its lines' — each line is counted once: the tokenizer is most of chunking's time). An FAQ
+    question and the lines that answer it are a span of their own (its vector is about that one question), split
+    at lines only when the pair alone is over the budget."""
     prefix_tokens = count_tokens(context_prefix(title, heading_path))
     budget = max(32, target - prefix_tokens)
     hard_budget = max(32, MODEL_MAX_TOKENS - prefix_tokens)
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, int]] = []
     cur: tuple[int, int] | None = None
     cur_tokens = 0
+
+    def close() -> None:
+        nonlocal cur, cur_tokens
+        if cur:
+            spans.append((cur[0], cur[1], prefix_tokens + cur_tokens))
+        cur, cur_tokens = None, 0
+
     for asked, block in _blocks(lines):
         tokens = [count_tokens(line.text) for line in block]
-        if asked and cur:
-            spans.append(cur)
-            cur, cur_tokens = None, 0
+        if asked:
+            close()
         if asked and sum(tokens) <= budget:
-            spans.append((block[0].start, block[-1].end))
+            spans.append((block[0].start, block[-1].end, prefix_tokens + sum(tokens)))
             continue
         for line, n in zip(block, tokens):
             if n > hard_budget:
-                if cur:
-                    spans.append(cur)
-                    cur, cur_tokens = None, 0
-                spans.extend(_split_long(line, count_tokens, budget))
+                close()
+                spans.extend((s, e, prefix_tokens + count_tokens(cleaned[s:e]))
+                             for s, e in _split_long(line, count_tokens, budget))
                 continue
             if cur and cur_tokens + n > budget:
-                spans.append(cur)
-                cur, cur_tokens = None, 0
+                close()
             cur = (cur[0], line.end) if cur else (line.start, line.end)
             cur_tokens += n
-    if cur:
-        spans.append(cur)
+    close()
     return spans
 
 

@@ -66,6 +66,7 @@ class IngestSummary:
     removed_documents: list[str]
     skipped: list[Skip] = field(default_factory=list)
     seconds: float = 0.0
+    words_first_version: str | None = None  # a build published before the vectors: searchable by words meanwhile
 
     def to_dict(self) -> dict:
         return {**{k: v for k, v in vars(self).items() if k != "skipped"}, "skipped": [vars(s) for s in self.skipped]}
@@ -128,6 +129,9 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
             path = corpus_dir / entry.file
             digest = content_hash(path, entry)
             old = reusable.state.documents.get(entry.id) if reusable else None
+            if old and old.content_hash == digest and entry.id in reusable.pending:  # words first, vectors still owed
+                prepared.append(Prepared(entry, digest, reusable.chunks_of(entry.id), None, old.cleaned_chars, reused=True))
+                continue
             if old and old.content_hash == digest:
                 prepared.append(Prepared(entry, digest, reusable.chunks_of(entry.id), reusable.embeddings_of(entry.id),
                                          old.cleaned_chars, reused=True,
@@ -166,6 +170,12 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
         total = sum(len(p.chunks) for p in to_embed)
         unit_texts = {id(p): [unit_embedding_text(c, u) for c in p.chunks for u in split_units(c)] for p in to_embed}
         units = sum(len(texts) for texts in unit_texts.values())
+        words_first = None
+        if total + units > settings.embed_now_limit:
+            words_first = _publish(settings, prepared, previous, signature, profile_data, reporter, embedder.dimension,
+                                   pending=frozenset(p.entry.id for p in to_embed))
+            reporter.stage(f"searchable by words now (version {words_first}); meaning search follows when the "
+                           f"vectors below are done — stopping here keeps that version, and the next ingest resumes")
         reporter.stage(f"embedding {total} chunks and their {units} sentences, items and records "
                        f"from {len(to_embed)} documents")
         reporter.embedding_started(total + units)
@@ -174,23 +184,36 @@ def run_ingest(settings: Settings, reporter: Reporter | None = None, embedder: E
                                                     batch_size=settings.embed_batch_size, progress=reporter.embedded)
             p.unit_embeddings = embedder.embed_documents(unit_texts[id(p)], batch_size=settings.embed_batch_size,
                                                          progress=reporter.embedded)
+        version = _publish(settings, prepared, previous, signature, profile_data, reporter, embedder.dimension)
+        return IngestSummary(version, True, len(prepared), sum(len(p.chunks) for p in prepared), total,
+                             len(prepared) - len(to_embed), removed, skipped, time.perf_counter() - started,
+                             words_first)
 
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        state = IndexState(version=new_version_name(), signature=signature, created_at=now, profile=profile_data)
-        for p in prepared:
-            old = previous.state.documents.get(p.entry.id) if previous else None
-            ingested_at = old.ingested_at if (old and p.reused) else now
-            state.documents[p.entry.id] = DocumentState(
-                **p.entry.model_dump(mode="json"), content_hash=p.content_hash, chunk_count=len(p.chunks),
-                ingested_at=ingested_at, cleaned_chars=p.cleaned_chars)
-        all_chunks = [c for p in prepared for c in p.chunks]
-        vectors = np.vstack([p.embeddings for p in prepared])
-        unit_vectors = np.vstack([p.unit_embeddings for p in prepared])
-        write_version(index_dir, state, all_chunks, vectors, unit_vectors, on_stage=reporter.stage,
-                      chroma_url=settings.chroma_url)
-        prune(index_dir, settings.keep_versions, settings.chroma_url)
-        return IngestSummary(state.version, True, len(prepared), len(all_chunks), total,
-                             len(prepared) - len(to_embed), removed, skipped, time.perf_counter() - started)
+
+def _publish(settings: Settings, prepared: list[Prepared], previous: IndexVersion | None, signature: str,
+             profile_data: dict | None, reporter: Reporter, dimension: int, pending: frozenset[str] = frozenset()) -> str:
+    """Write a build of `prepared` and make it current; the `pending` documents go in by words only (zero vectors)."""
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    state = IndexState(version=new_version_name(), signature=signature, created_at=now, profile=profile_data,
+                       pending=sorted(pending))
+    for p in prepared:
+        old = previous.state.documents.get(p.entry.id) if previous else None
+        ingested_at = old.ingested_at if (old and p.reused) else now
+        state.documents[p.entry.id] = DocumentState(
+            **p.entry.model_dump(mode="json"), content_hash=p.content_hash, chunk_count=len(p.chunks),
+            ingested_at=ingested_at, cleaned_chars=p.cleaned_chars)
+    all_chunks = [c for p in prepared for c in p.chunks]
+
+    def rows(p: Prepared, vectors: np.ndarray | None, count: int) -> np.ndarray:
+        return vectors if p.entry.id not in pending else np.zeros((count, dimension), np.float32)
+
+    vectors = np.vstack([rows(p, p.embeddings, len(p.chunks)) for p in prepared])
+    unit_vectors = np.vstack([rows(p, p.unit_embeddings, sum(len(split_units(c)) for c in p.chunks))
+                              for p in prepared])
+    write_version(settings.index_dir, state, all_chunks, vectors, unit_vectors, on_stage=reporter.stage,
+                  chroma_url=settings.chroma_url)
+    prune(settings.index_dir, settings.keep_versions, settings.chroma_url)
+    return state.version
 
 
 def cleaned_text_of(settings: Settings, entry: DocumentEntry) -> tuple[str, str]:

@@ -5,6 +5,9 @@
       versions/<name>/          complete builds: chunks.jsonl, embeddings.npy, unit_embeddings.npy, bm25/,
                                 state.json, vectors.json
                                 (+ chroma/, or a collection on a Chroma server: ingest/vectors.py)
+                                A build may be *words first*: the documents in its state's `pending`
+                                list are searchable by BM25 while their vectors (zero rows here, absent
+                                from Chroma) are still being computed for the next build.
       versions/.building-<name> a build in progress (never read; removed by the next ingest)
       .ingest.lock              one ingest at a time
 
@@ -25,15 +28,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from ingest.chunking import Chunk
 from ingest.profile import NEUTRAL, Profile
-from ingest.units import split_units
+from ingest.units import split_units, unit_embedding_text
 from ingest.vectors import drop_vectors, open_collection, write_vectors
 from core.errors import IndexNotFoundError, PeerhelpError
+
+if TYPE_CHECKING:
+    from ingest.embedding import Embedder
 
 CURRENT = "CURRENT"
 VERSIONS = "versions"
@@ -66,11 +73,13 @@ class IndexState:
     created_at: str
     documents: dict[str, DocumentState] = field(default_factory=dict)
     profile: dict | None = None  # the corpus's profile.toml as read at ingest (ingest/profile.py); None: it had none
+    pending: list[str] = field(default_factory=list)  # documents searchable by words only: vectors still to come
 
     def to_json(self) -> str:
         return json.dumps({
             "version": self.version, "signature": self.signature, "created_at": self.created_at,
             "documents": {k: vars(v) for k, v in self.documents.items()}, "profile": self.profile,
+            "pending": self.pending,
         }, indent=2, ensure_ascii=False)
 
     @classmethod
@@ -78,7 +87,7 @@ class IndexState:
         data = json.loads(text)
         docs = {k: DocumentState(**v) for k, v in data["documents"].items()}
         return cls(version=data["version"], signature=data["signature"], created_at=data["created_at"], documents=docs,
-                   profile=data.get("profile"))
+                   profile=data.get("profile"), pending=data.get("pending", []))
 
 
 def new_version_name() -> str:
@@ -112,7 +121,8 @@ def write_version(index_dir: Path, state: IndexState, chunks: list[Chunk], embed
                   unit_embeddings: np.ndarray, on_stage=lambda stage: None, chroma_url: str | None = None) -> Path:
     """Write a complete build and make it current. Returns the version directory.
 
-    `unit_embeddings` has one row per evidence unit, in the order of `split_units` over `chunks`.
+    `unit_embeddings` has one row per evidence unit, in the order of `split_units` over `chunks`. The chunks of
+    the state's pending documents have zero rows in both arrays and are left out of the vector store.
     """
     import bm25s
 
@@ -141,7 +151,9 @@ def write_version(index_dir: Path, state: IndexState, chunks: list[Chunk], embed
     retriever.save(str(building / "bm25"))
 
     on_stage("writing Chroma collection" + (f" on {chroma_url}" if chroma_url else ""))
-    write_vectors(building, state.version, chunks, embeddings, chroma_url)
+    pending = set(state.pending)
+    meant = [i for i, c in enumerate(chunks) if c.doc_id not in pending]
+    write_vectors(building, state.version, [chunks[i] for i in meant], embeddings[meant], chroma_url)
 
     (building / "state.json").write_text(state.to_json(), encoding="utf-8")
     _fsync_tree(building)
@@ -243,6 +255,16 @@ class IndexVersion:
         return self.state.version
 
     @cached_property
+    def pending(self) -> frozenset[str]:
+        """Documents of a words-first build: found by BM25, not yet by meaning (their vectors come next)."""
+        return frozenset(self.state.pending)
+
+    @cached_property
+    def meaning_searchable(self) -> int:
+        """How many chunks the vector store holds."""
+        return sum(1 for c in self.chunks if c.doc_id not in self.pending)
+
+    @cached_property
     def profile(self) -> Profile:
         """The deployment profile this build was made with (a neutral one when the corpus had none)."""
         return Profile.model_validate(self.state.profile) if self.state.profile else NEUTRAL
@@ -281,8 +303,21 @@ class IndexVersion:
                                 "Fix: run `peerhelp ingest` to rebuild the index.")
         return vectors
 
-    def unit_embeddings_of_chunk(self, row: int) -> np.ndarray:
-        return self.unit_embeddings[self.unit_rows[row]:self.unit_rows[row + 1]]
+    def unit_embeddings_of_chunk(self, row: int, embedder: "Embedder | None" = None) -> np.ndarray:
+        """The chunk's unit vectors. A pending document's are computed on first use with `embedder` (the model the
+        build was made with) and kept with this version, so ranking reads its units by meaning meanwhile."""
+        chunk = self.chunks[row]
+        if chunk.doc_id not in self.pending or embedder is None:
+            return self.unit_embeddings[self.unit_rows[row]:self.unit_rows[row + 1]]
+        if row not in self._late_units:
+            texts = [unit_embedding_text(chunk, u) for u in split_units(chunk)]
+            self._late_units[row] = embedder.embed_documents(texts) if texts else \
+                np.zeros((0, self.unit_embeddings.shape[1]), np.float32)
+        return self._late_units[row]
+
+    @cached_property
+    def _late_units(self) -> dict[int, np.ndarray]:
+        return {}
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         return [c for c in self.chunks if c.doc_id == doc_id]

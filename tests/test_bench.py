@@ -59,11 +59,11 @@ def _result(p50=10.0, c16_rate=60.0, big_p50=15.0) -> dict:
 
 def test_big_file_ingest_is_a_target_when_measured():
     result = _result()
-    result["ingest"]["big_files"] = {"text": {"file_mb": 2.0, "read_and_clean_s": 0.9, "ingest_s": 1256.0,
-                                              "peak_rss_mb": 333.0}}
+    result["ingest"]["big_files"] = {"text": {"file_mb": 2.0, "read_and_clean_s": 0.9, "searchable_s": 16.0,
+                                              "ingest_s": 1256.0, "peak_rss_mb": 333.0}}
     met = {t["target"]: t["met"] for t in check_targets(result)}
-    assert met["2 MB text file ingest ≤ 15 s"] is False and met["2 MB text file ingest peak RSS ≤ 400 MB"] is True
-    assert "2 MB text file ingest ≤ 15 s" not in {t["target"] for t in check_targets(_result())}
+    assert met["2 MB text file searchable ≤ 15 s"] is False and met["2 MB text file ingest peak RSS ≤ 400 MB"] is True
+    assert "2 MB text file searchable ≤ 15 s" not in {t["target"] for t in check_targets(_result())}
 
 
 def test_targets_are_reported_met_or_missed():

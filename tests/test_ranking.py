@@ -34,7 +34,7 @@ class _Index:
         self.by_id = {chunk.id: 0}
         self._vectors = vectors
 
-    def unit_embeddings_of_chunk(self, row: int) -> np.ndarray:
+    def unit_embeddings_of_chunk(self, row: int, embedder=None) -> np.ndarray:
         return self._vectors
 
 

@@ -96,11 +96,14 @@ def build_console(get_assistant: Callable[[], Assistant], settings: Settings):
             _INGEST_LOCK.release()
 
     def documents_rows() -> list[list]:
-        states = get_assistant().index.state.documents
+        index = get_assistant().index
         rows = []
         for entry in read_manifest(settings.corpus_dir):
-            s = states.get(entry.id)
-            rows.append([entry.id, entry.title, entry.kind, entry.issuer, entry.display_date, s.chunk_count if s else 0, s.ingested_at if s else "not ingested"])
+            s = index.state.documents.get(entry.id)
+            when = s.ingested_at if s else "not ingested"
+            if entry.id in index.pending:
+                when += " (found by its words; by meaning when its vectors are done)"
+            rows.append([entry.id, entry.title, entry.kind, entry.issuer, entry.display_date, s.chunk_count if s else 0, when])
         return rows
 
     def document_ids() -> list[str]:
