@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from assistant.compose import MAX_WORDS, TIME_SENSITIVE, Citations, with_marker
 from assistant.contract import Answer
+from assistant.entailment import reader_for
 from assistant.grounding import Checked, Passage, acceptable, verify
 from assistant.llm import ChatModel, LLMUnavailable, complete
 from assistant.messages import msg
@@ -55,7 +56,7 @@ def generate(model: ChatModel, query: Query, earlier: list[str], chunks: list[Ch
         record.outcome = "the model found no answer in the passages"
         return None, _timed(record, started)
     passages = {n: Passage.of(n, c) for n, c in enumerate(chunks, start=1)}
-    record.checks = verify(record.draft, passages, query.language)
+    record.checks = verify(record.draft, passages, query.language, reader_for(model))
     kept = sum(c.kept for c in record.checks)
     if not acceptable(record.checks):
         record.outcome = f"{kept} of {len(record.checks)} sentences verified: too few"

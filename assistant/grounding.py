@@ -3,14 +3,16 @@
 A sentence reaches the user only if it cites passages that exist, every number, date, email and
 phone in it sits in those passages, its content words mostly come from them, a negation in it is
 matched by one in the passage, and it does not contradict the sentences that support it
-(assistant/contradiction.py: negation, limits, units, opposites, roles). Each kept sentence is re-cited with the exact sentences of
-the passage that hold it, so its quote is as short and checkable as an extractive one.
+(assistant/contradiction.py: negation, limits, units, opposites, roles), and — when an LLM is there to ask — the
+model reading it against those sentences finds it there (assistant/entailment.py). Each kept sentence is re-cited
+with the exact sentences of the passage that hold it, so its quote is as short and checkable as an extractive one.
 """
 
 import re
 from dataclasses import dataclass, field
 
 from assistant.contradiction import contradiction, denies
+from assistant.entailment import ENTAILED_MIN, Reader
 from assistant.evidence import EMAIL, NUMBER, PHONE, Unit, units_of
 from assistant.language import to_english_query
 from ingest.chunking import Chunk
@@ -145,8 +147,19 @@ def check(sentence: str, item: bool, passages: dict[int, Passage], language: str
     return Checked(text, item, True, support=support)
 
 
-def verify(draft: str, passages: dict[int, Passage], language: str) -> list[Checked]:
-    return [check(sentence, item, passages, language) for sentence, item in split_draft(draft)]
+def verify(draft: str, passages: dict[int, Passage], language: str, reader: Reader | None = None) -> list[Checked]:
+    """Each sentence by the rules; one they keep is then read against its support by `reader`, when there is one."""
+    return [read(check(sentence, item, passages, language), reader) for sentence, item in split_draft(draft)]
+
+
+def read(checked: Checked, reader: Reader | None) -> Checked:
+    if not checked.kept or reader is None:
+        return checked
+    p = reader(" ".join(u.text for u in checked.support), checked.text)
+    if p is not None and p < ENTAILED_MIN:
+        return Checked(checked.text, checked.item, False, f"read against its cited sentences, it is not what they say "
+                                                          f"(p = {p:.2f})")
+    return checked
 
 
 def acceptable(checked: list[Checked]) -> bool:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.grounding import Passage, check
+from assistant.entailment import Reader
+from assistant.grounding import Passage, check, read
 from ingest.chunking import Chunk
 from ingest.store import IndexVersion
 
@@ -49,12 +50,13 @@ def chunk_holding(pair: Pair, indexes: list[IndexVersion]) -> Chunk:
                  end=len(pair.passage), heading_path=[], title=pair.document)
 
 
-def measure(pairs: list[Pair], indexes: list[IndexVersion]) -> dict:
-    """Drop rate of contradictions (overall and per kind) and keep rate of faithful claims, per language too."""
+def measure(pairs: list[Pair], indexes: list[IndexVersion], reader: Reader | None = None) -> dict:
+    """Drop rate of contradictions (overall and per kind) and keep rate of faithful claims, per language too; with
+    `reader` (LLM mode's model), the way a draft sentence is verified there."""
     rows = []
     for pair in pairs:
-        checked = check(f"{pair.claim.rstrip()} [1]", False, {1: Passage.of(1, chunk_holding(pair, indexes))},
-                        pair.language)
+        checked = read(check(f"{pair.claim.rstrip()} [1]", False, {1: Passage.of(1, chunk_holding(pair, indexes))},
+                             pair.language), reader)
         rows.append({"id": pair.id, "label": pair.label, "kind": pair.kind, "language": pair.language,
                      "kept": checked.kept, "reason": checked.reason, "claim": pair.claim})
     groups: dict[str, list[dict]] = defaultdict(list)
@@ -78,7 +80,7 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def main(paths: list[Path], index_dirs: list[Path]) -> str:
+def main(paths: list[Path], index_dirs: list[Path], reader: Reader | None = None) -> str:
     indexes = [IndexVersion.open_current(d) for d in index_dirs]
     pairs = [p for path in paths for p in load_pairs(path)]
-    return f"{len(pairs)} pairs\n\n" + report(measure(pairs, indexes))
+    return f"{len(pairs)} pairs\n\n" + report(measure(pairs, indexes, reader))

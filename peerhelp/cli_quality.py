@@ -225,7 +225,9 @@ def eval_crisis(files: Annotated[list[Path], typer.Argument(help="JSON-lines mes
 
 
 @app.command("eval-verifier")
-def eval_verifier(files: Annotated[list[Path], typer.Argument(help="JSON-lines pairs (document, passage, claim, label, kind, language).")]) -> None:
+def eval_verifier(files: Annotated[list[Path], typer.Argument(help="JSON-lines pairs (document, passage, claim, label, kind, language).")],
+                  llm: Annotated[bool, typer.Option(help="Also ask the configured LLM (PEERHELP_LLM_BASE_URL) to read each "
+                                                         "claim the rules keep, as LLM mode does")] = False) -> None:
     """Measure how LLM-draft verification drops contradictions and keeps faithful restatements, per kind and language.
 
     Each claim is checked against the indexed chunk holding its passage (the seeds' index and every suite's).
@@ -241,7 +243,16 @@ def eval_verifier(files: Annotated[list[Path], typer.Argument(help="JSON-lines p
         config = suite_settings(settings, suite)
         ensure_index(config)
         index_dirs.append(config.index_dir)
+    reader = None
+    if llm:
+        from assistant.entailment import reader_for
+        from assistant.llm import from_settings
+
+        model = from_settings(settings)
+        if model is None:
+            fail(ValueError("--llm needs an LLM: set PEERHELP_LLM_BASE_URL and PEERHELP_LLM_MODEL"))
+        reader = reader_for(model)
     try:
-        typer.echo(main(files, index_dirs))
+        typer.echo(main(files, index_dirs, reader))
     except (OSError, ValueError) as err:
         fail(err)
