@@ -15,6 +15,7 @@ from evals.baselines import BM25Baseline, Decided, LlamaIndexBaseline, Ranked
 from evals.checks import citation_support, facts_found, hard_facts, invented_facts, normalize, reading_grade
 from evals.fitting import fittable, policy_label, reliability
 from evals.gold import GOLD_DIR, GoldItem, load_gold
+from evals.timing import percentiles
 from ingest.embedding import Embedder
 from ingest.profile import Profile
 from core.settings import Settings
@@ -178,6 +179,8 @@ def summarize(results: list[ItemResult], items: dict[str, GoldItem]) -> dict:
         "forbidden_leaks": sum(bool(r.forbidden_found) for r in results),
         "reading_grade_mean": _mean(grades),
         "seconds_per_item_mean": _mean([r.seconds for r in results]),
+        "seconds_per_item_p50": percentiles(r.seconds for r in results)["p50"],
+        "seconds_per_item_p95": percentiles(r.seconds for r in results)["p95"],
         "llm_answer_share": _ratio(sum(r.mode == "llm" for r in answered), len(answered)),
     }
 
@@ -237,7 +240,8 @@ SUMMARY_ROWS = ["status_accuracy", "recall_at_5", "mrr_at_10", "fact_recall", "f
                 "citation_precision", "invented_facts", "grounded_answer_share", "abstention_precision",
                 "abstention_recall", "referral_accuracy", "crisis_recall", "crisis_false_alarm_rate",
                 "spanish_recall_at_5", "english_twin_recall_at_5", "spanish_parity_gap", "forbidden_leaks",
-                "answer_words_mean", "answer_words_max", "reading_grade_mean", "seconds_per_item_mean", "llm_answer_share"]
+                "answer_words_mean", "answer_words_max", "reading_grade_mean", "seconds_per_item_mean", "seconds_per_item_p50",
+                "seconds_per_item_p95", "llm_answer_share"]
 
 
 def markdown_report(report: dict, gate_failures: list[str]) -> str:
