@@ -229,7 +229,8 @@ def _names_a_place(text: str, end: int) -> bool:
 def _continued(text: str, end: int) -> int:
     """Where a found name really ends: the surnames and initials right after it ('[Ashley] Nakamura-Price',
     '[thuy] nguyen-tran', '[Tomás] Ibarra-Whitman'), which a first-name finding alone leaves behind."""
-    lower = text[:end].split()[-1:] == [text[:end].split()[-1].lower()] if text[:end].split() else False
+    before = text[:end].split()
+    lower = bool(before) and before[-1] == before[-1].lower()  # a name typed in lower case continues in lower case
     while m := re.match(r"[ \t]+([^\s,;:!?()\[\]]+)", text[end:]):
         word = m.group(1)
         plain = bare(word)

@@ -204,12 +204,12 @@ def _publish(settings: Settings, prepared: list[Prepared], previous: IndexVersio
             ingested_at=ingested_at, cleaned_chars=p.cleaned_chars)
     all_chunks = [c for p in prepared for c in p.chunks]
 
-    def rows(p: Prepared, vectors: np.ndarray | None, count: int) -> np.ndarray:
-        return vectors if p.entry.id not in pending else np.zeros((count, dimension), np.float32)
+    def zeros(count: int) -> np.ndarray:
+        return np.zeros((count, dimension), np.float32)
 
-    vectors = np.vstack([rows(p, p.embeddings, len(p.chunks)) for p in prepared])
-    unit_vectors = np.vstack([rows(p, p.unit_embeddings, sum(len(split_units(c)) for c in p.chunks))
-                              for p in prepared])
+    vectors = np.vstack([zeros(len(p.chunks)) if p.entry.id in pending else p.embeddings for p in prepared])
+    unit_vectors = np.vstack([zeros(sum(len(split_units(c)) for c in p.chunks)) if p.entry.id in pending
+                              else p.unit_embeddings for p in prepared])
     write_version(settings.index_dir, state, all_chunks, vectors, unit_vectors, on_stage=reporter.stage,
                   chroma_url=settings.chroma_url)
     prune(settings.index_dir, settings.keep_versions, settings.chroma_url)

@@ -242,6 +242,7 @@ class IndexVersion:
             for line in fh:
                 self.chunks.append(Chunk.from_dict(json.loads(line)))
         self.by_id = {c.id: i for i, c in enumerate(self.chunks)}
+        self._late_units: dict[int, np.ndarray] = {}  # unit vectors of pending documents, computed on first use
 
     @classmethod
     def open_current(cls, index_dir: Path, chroma_url: str | None = None) -> "IndexVersion":
@@ -314,10 +315,6 @@ class IndexVersion:
             self._late_units[row] = embedder.embed_documents(texts) if texts else \
                 np.zeros((0, self.unit_embeddings.shape[1]), np.float32)
         return self._late_units[row]
-
-    @cached_property
-    def _late_units(self) -> dict[int, np.ndarray]:
-        return {}
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         return [c for c in self.chunks if c.doc_id == doc_id]
