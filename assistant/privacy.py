@@ -42,6 +42,7 @@ _SSN = [
     re.compile(r"(?<![\w.-])\d{3}[ \t]*([-. ]?)[ \t]*\d{2}[ \t]*\1[ \t]*\d{4}(?![\w-])"),
     re.compile(r"(?<![\w-])[Xx*#]{3}[- ]?[Xx*#]{2}[- ]?\d{4}(?![\w-])"),  # "XXX-XX-5518"
     re.compile(r"(?<![\w/.-])\d(?: \d){8}(?![\w/-]| \d)"),  # one digit at a time
+    re.compile(r"(?<![\w/.-])\d(?: \d){2} ?- ?\d \d ?- ?\d(?: \d){3}(?![\w/-]| \d)"),  # "3 3 1 - 8 2 - 5 0 6 7"
     # "last 4 of my social is 4417", "ends in 0429", "los últimos 4 de mi seguro social son 8832"
     re.compile(r"(?i:\b(?:(?:last|[úu]ltimos)\s+(?:4|four|cuatro)|ends?\s+(?:in|with)|ending\s+in|termina(?:ci[óo]n)?)\b"
                r"\D{0,40}?)(\d{4})\b"),
@@ -83,16 +84,31 @@ _STREET_TYPE = (r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Ln|Lan
 _ROUTE_NUMBER = r"(?:(?<=[Hh]wy)|(?<=[Hh]ighway))[ \t]+\d{1,4}[A-Za-z]?\b"  # "14870 Hwy 99E"
 _UNIT = (r"(?:,?\s*(?i:apt|apartment|unit|suite|ste|spc|space|lot|trailer|bldg|depto|departamento|dpto|casa|#)\.?"
          r"\s*#?\s*[\w-]{1,6})?")
-# the city after a comma ("…, Chico, CA 95926"): a capitalised word after a full stop starts the next sentence
-_CITY_ZIP = (r"(?:,[ \t]*(?:[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+[ \t]+){0,2}[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+|"
-             r"[ \t]+(?:[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+[ \t]+){0,2}[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+(?=,?[ \t]+(?:CA|California|\d{5})\b))?"
-             r"(?:,?[ \t]+(?:California|Calif\.|CA)\b)?"
+# the city after a comma ("…, Chico, CA 95926"): a capitalised word after a full stop starts the next sentence;
+# typed in lower case ("… fresno ca 93702") a city is one only when a state or a ZIP code follows it
+_CITY = r"[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+"
+_LOWER_CITY = r"[a-záéíóúñ][\wáéíóúñ'-]+"
+_STATE = r"(?:California|Calif\.|CA|(?<=[a-z][ \t])ca|(?<=[a-z],[ \t])ca)"
+_CITY_ZIP = (rf"(?:,[ \t]*(?:{_CITY}[ \t]+){{0,2}}{_CITY}|"
+             rf"[ \t]+(?:{_CITY}[ \t]+){{0,2}}{_CITY}(?=,?[ \t]+(?:CA|California|\d{{5}})\b)|"
+             rf",?[ \t]+(?:{_LOWER_CITY}[ \t]+){{0,2}}{_LOWER_CITY}(?=,?[ \t]+(?:ca,?[ \t]+)?\d{{5}}\b))?"
+             rf"(?:,?[ \t]+{_STATE}\b)?"
              r"(?:,?[ \t]+\d{5}(?:-\d{4})?)?")
+# a street line without a street word ("15 Via Lucero", "61 Quail Run") is an address when a city and a ZIP code
+# follow it
+_ZIP_TAIL = (rf",[ \t]*(?:(?:{_CITY}|{_LOWER_CITY})[ \t]+){{0,2}}(?:{_CITY}|{_LOWER_CITY}),?[ \t]+"
+             r"(?:(?:California|CA|ca),?[ \t]+)?\d{5}(?:-\d{4})?\b")
+_ZIP_TAIL_WITH_STATE = (rf",[ \t]*(?:(?:{_CITY}|{_LOWER_CITY})[ \t]+){{0,2}}(?:{_CITY}|{_LOWER_CITY}),?[ \t]+"
+                        r"(?:California|CA|ca),?[ \t]+\d{5}(?:-\d{4})?\b")
+_FUNCTION_WORD = r"(?:to|from|and|or|at|in|on|of|for|the|y|en|a|de|the|with|con|por|para)\b"
 _ADDRESS = [
     re.compile(rf"(?:\b(?i:apt|apartment|unit|suite|ste)\.?\s*#?\s*[\w-]{{1,6}},?\s+)?"  # "Apt 14, 2200 Fulton St"
                rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:(?!(?i:to|from|and|or|at|in|on|the|y|en|a)\b)[\w'.-]+\s+){{0,4}}?"
                rf"(?i:{_STREET_TYPE})\b(?:{_ROUTE_NUMBER})?(?:\.(?=,|\s+(?i:apt|apartment|unit|suite|ste|#)))?{_UNIT}{_CITY_ZIP}"),
-    re.compile(rf"\b(?:\d{{1,6}}\s+)?(?i:calle|avenida|av\.|camino|paseo|callej[óo]n|boulevard|privada)\s+"
+    re.compile(rf"\b\d{{1,6}}[ \t]+(?:[NSEWnsew]\.?[ \t]+)?(?:{_CITY}[ \t]+){{0,2}}{_CITY}{_UNIT}{_ZIP_TAIL}"),
+    re.compile(rf"\b\d{{1,6}}[ \t]+(?:[nsew]\.?[ \t]+)?(?:(?!{_FUNCTION_WORD}){_LOWER_CITY}[ \t]+){{0,2}}"
+               rf"(?!{_FUNCTION_WORD}){_LOWER_CITY}{_UNIT}{_ZIP_TAIL_WITH_STATE}"),
+    re.compile(rf"\b(?:\d{{1,6}}\s+(?:(?i:de\s+la|del|de)\s+)?)?(?i:calle|avenida|av\.|camino|paseo|callej[óo]n|boulevard|privada)\s+"
                rf"(?:(?:de|del|la|las|los|el)\s+|[A-ZÁÉÍÓÚ0-9][\w'.-]*\s+){{0,3}}[A-ZÁÉÍÓÚ0-9][\w'.-]*(?:\s+\d{{1,6}}\b)?"
                rf"{_UNIT}{_CITY_ZIP}"),
     re.compile(rf"(?i:\b(?:p\.?\s*o\.?\s*box|apartado(?:\s+postal)?)\s*\d{{1,6}}){_CITY_ZIP}"),
@@ -107,7 +123,7 @@ _CUED_NAME = (rf"(?:{_NAME_TOKEN}|[a-záéíóúñü][\wáéíóúñü'’-]+)(?
 _INTRODUCTIONS = (r"my\s+name\s+is|my\s+full\s+name\s+is|name\s*:?|full\s+name\s*:?|nombre\s*:?|me\s+llamo|mi\s+nombre\s+es|"
                   r"ask\s+for|pregunten?\s+por|preguntar\s+por|"
                   r"i\s+am\s+called|i'?m|i\s+am|this\s+is|it['’]s|soy|habla|aqu[ií]\s+(?:est[áa]\s+)?|firmado\s*:|"
-                  r"signed\s*:|call\s+me|ll[áa]menme|re\s*:\s*application\s*[—–-]")
+                  r"signed\s*:|contact(?:\s+me|\s+info)?\s*:|call\s+me|ll[áa]menme|re\s*:\s*application\s*[—–-]")
 _ROLES = (r"(?:son|daughter|kid|mom|mother|dad|father|wife|husband|brother|sister|grandma|grandmother|grandpa|"
           r"grandfather|aunt|uncle|cousin|niece|nephew|partner|boyfriend|girlfriend|friend|boss|supervisor|manager|"
           r"case\s+manager|counselor|therapist|employee|coworker|co-worker|colleague|peer|client|hire|team\s+lead|lead|"
@@ -138,6 +154,7 @@ _ORG_WORDS = {"county", "condado", "city", "ciudad", "health", "services", "syst
               "avenue", "inc", "llc", "foundation", "association", "network", "coalition", "bhrs", "dmh", "hhs"}
 
 
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _CONTRACTION = re.compile(r"[A-Za-z]+['’](?:m|s|re|ve|ll|d|t)", re.IGNORECASE)
 _INFORMAL = {"im", "ive", "id", "ill", "its", "thats", "dont", "cant", "wont", "didnt", "doesnt", "isnt", "u", "ur", "pls",
              "plz", "lol", "thx", "btw", "asap"}
@@ -161,6 +178,12 @@ def _name_words(candidate: str, cued: bool) -> str | None:
         if kept and re.fullmatch(_PARTICLE, plain) and i + 1 < len(words):
             kept.append(word)
             continue
+        if kept and cued and word in ("St.", "Ste.") and i + 1 < len(words) and words[i + 1][:1].isupper():
+            kept.append(word)  # 'Evangeline St. Clair'
+            continue
+        if kept and plain in _SUFFIXES:  # 'Robert Hayes Jr.', 'jose garcia jr'
+            kept.append(word.rstrip(".,") if plain in ("ii", "iii", "iv") else word.rstrip(","))
+            break
         if plain in _ORG_WORDS or (not kept and (plain in _PLACE_START or re.fullmatch(_TITLES, plain))):
             break
         possessive = re.fullmatch(r"(.+)['’]s", word)
@@ -180,7 +203,7 @@ def _name_words(candidate: str, cued: bool) -> str | None:
             ok = capital and first and not common and (zipf(word) < SHAPED_FIRST_ZIPF or _names_next(words, i))
         elif cued:  # 'Q.', 'Price' (a surname, however common), 'Gonzalez', 'de la cruz'
             ok = re.fullmatch(r"[A-Z]\.?", word) is not None or capital and (surname or first or not common) or \
-                (first or surname) and not common
+                (first or surname) and (not common or _names_next(words, i))  # 'jose luis garcia'
         else:  # without an introduction a second word must be a name, or no word at all: not 'Peer Workforce'
             ok = re.fullmatch(r"[A-Z]\.?", word) is not None or capital and (surname or first or zipf(word) < UNKNOWN_ZIPF)
         if not ok:
@@ -237,6 +260,9 @@ def _continued(text: str, end: int) -> int:
         if not plain or plain in _ORG_WORDS or _CONTRACTION.fullmatch(word) or plain in _INFORMAL:
             break
         initial = re.fullmatch(r"[A-Z]\.?", word) is not None
+        if plain in _SUFFIXES:
+            end += m.end() - (1 if word.endswith(".") and plain in ("ii", "iii", "iv") else 0)
+            break
         if word[0].isupper():
             ok = initial or not word.isupper() and (_surname(plain) or plain in first_names() or zipf(word) < UNKNOWN_ZIPF)
         else:
@@ -296,9 +322,9 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
 
     for p in _EMAIL:
         add(p, "email")
-    for p in _SSN[:3]:
+    for p in _SSN[:-1]:
         add(p, "ssn")
-    add(_SSN[3], "ssn", 1)
+    add(_SSN[-1], "ssn", 1)
     add(_CIN, "cin")
     add(_OTHER_ID, "id", 1)
     for p in _PHONE:

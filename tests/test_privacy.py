@@ -177,3 +177,29 @@ def test_redact__spoken_mailboxes_rural_routes_written_out_birth_dates_and_whole
 ])
 def test_redact__program_dates_roads_and_titles_are_not_personal(text):
     assert redact(text) == text
+
+
+@pytest.mark.parametrize("text, secrets_", [
+    ("pls mail it to 2291 n cedar ave apt 4 clovis ca 93611 thx", ["2291", "cedar", "clovis", "93611"]),
+    ("mailing address PO Box 52 willits ca 95490", ["52", "willits", "95490"]),
+    ("send the card to 8 Camino Alto, Vallejo CA 94590 please", ["Camino", "Alto", "Vallejo", "94590"]),
+    ("my new place is 73 Sparrow Hill, Gilroy 95020", ["73", "Sparrow", "Gilroy", "95020"]),
+    ("vivo en el 415 de la Calle Robles, Madera, CA 93637", ["415", "Robles", "Madera"]),
+    ("social 6 0 2 - 4 4 - 1 9 8 3 if u need it", ["6 0 2", "1 9 8 3"]),
+    ("hola me llamo raul antonio mendez jr y quiero saber", ["raul", "antonio", "mendez", "jr"]),
+    ("my name is Dwayne Porter III, renewing my cert", ["Dwayne", "Porter", "III"]),
+    ("Contact me: Felicity Abernathy, I run the peer group", ["Felicity", "Abernathy"]),
+    ("My name is Genevieve St. Germain and I passed", ["Genevieve", "Germain"]),
+])
+def test_redact__lower_case_city_tails_streets_without_a_street_word_suffixes_and_middle_names(text, secrets_):
+    out = redact(text)
+    assert not [s for s in secrets_ if s in out], out
+
+
+@pytest.mark.parametrize("text", [
+    "we trained 40 peers in 2024, Fresno CA 93702 is our office zip",
+    "I work 3 days a week, the clinic is in Fresno",
+    "Is the St. Helena training open to peers from Napa?",
+])
+def test_redact__counts_and_places_near_a_zip_code_are_not_an_address(text):
+    assert redact(text) == text
