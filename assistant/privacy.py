@@ -95,19 +95,20 @@ _CITY_ZIP = (rf"(?:,[ \t]*(?:{_CITY}[ \t]+){{0,2}}{_CITY}|"
              rf"(?:,?[ \t]+{_STATE}\b)?"
              r"(?:,?[ \t]+\d{5}(?:-\d{4})?)?")
 # a street line without a street word ("15 Via Lucero", "61 Quail Run") is an address when a city and a ZIP code
-# follow it
-_ZIP_TAIL = (rf",[ \t]*(?:(?:{_CITY}|{_LOWER_CITY})[ \t]+){{0,2}}(?:{_CITY}|{_LOWER_CITY}),?[ \t]+"
-             r"(?:(?:California|CA|ca),?[ \t]+)?\d{5}(?:-\d{4})?\b")
-_ZIP_TAIL_WITH_STATE = (rf",[ \t]*(?:(?:{_CITY}|{_LOWER_CITY})[ \t]+){{0,2}}(?:{_CITY}|{_LOWER_CITY}),?[ \t]+"
-                        r"(?:California|CA|ca),?[ \t]+\d{5}(?:-\d{4})?\b")
-_FUNCTION_WORD = r"(?:to|from|and|or|at|in|on|of|for|the|y|en|a|de|the|with|con|por|para)\b"
+# follow it; typed in lower case, a state between them too
+def _zip_tail(state: str) -> str:
+    return (rf",[ \t]*(?:(?:{_CITY}|{_LOWER_CITY})[ \t]+){{0,2}}(?:{_CITY}|{_LOWER_CITY}),?[ \t]+"
+            rf"(?:(?:California|CA|ca),?[ \t]+){state}\d{{5}}(?:-\d{{4}})?\b")
+
+
+_FUNCTION_WORD = r"(?:to|from|and|or|at|in|on|of|for|the|with|y|en|a|de|con|por|para)\b"
 _ADDRESS = [
     re.compile(rf"(?:\b(?i:apt|apartment|unit|suite|ste)\.?\s*#?\s*[\w-]{{1,6}},?\s+)?"  # "Apt 14, 2200 Fulton St"
                rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:(?!(?i:to|from|and|or|at|in|on|the|y|en|a)\b)[\w'.-]+\s+){{0,4}}?"
                rf"(?i:{_STREET_TYPE})\b(?:{_ROUTE_NUMBER})?(?:\.(?=,|\s+(?i:apt|apartment|unit|suite|ste|#)))?{_UNIT}{_CITY_ZIP}"),
-    re.compile(rf"\b\d{{1,6}}[ \t]+(?:[NSEWnsew]\.?[ \t]+)?(?:{_CITY}[ \t]+){{0,2}}{_CITY}{_UNIT}{_ZIP_TAIL}"),
+    re.compile(rf"\b\d{{1,6}}[ \t]+(?:[NSEWnsew]\.?[ \t]+)?(?:{_CITY}[ \t]+){{0,2}}{_CITY}{_UNIT}{_zip_tail('?')}"),
     re.compile(rf"\b\d{{1,6}}[ \t]+(?:[nsew]\.?[ \t]+)?(?:(?!{_FUNCTION_WORD}){_LOWER_CITY}[ \t]+){{0,2}}"
-               rf"(?!{_FUNCTION_WORD}){_LOWER_CITY}{_UNIT}{_ZIP_TAIL_WITH_STATE}"),
+               rf"(?!{_FUNCTION_WORD}){_LOWER_CITY}{_UNIT}{_zip_tail('')}"),
     re.compile(rf"\b(?:\d{{1,6}}\s+(?:(?i:de\s+la|del|de)\s+)?)?(?i:calle|avenida|av\.|camino|paseo|callej[óo]n|boulevard|privada)\s+"
                rf"(?:(?:de|del|la|las|los|el)\s+|[A-ZÁÉÍÓÚ0-9][\w'.-]*\s+){{0,3}}[A-ZÁÉÍÓÚ0-9][\w'.-]*(?:\s+\d{{1,6}}\b)?"
                rf"{_UNIT}{_CITY_ZIP}"),
@@ -155,6 +156,13 @@ _ORG_WORDS = {"county", "condado", "city", "ciudad", "health", "services", "syst
 
 
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def _suffix(word: str) -> str:
+    """'Jr.' keeps its full stop; after 'III' one ends the sentence."""
+    return word[:-1] if word.endswith(".") and bare(word) in ("ii", "iii", "iv") else word
+
+
 _CONTRACTION = re.compile(r"[A-Za-z]+['’](?:m|s|re|ve|ll|d|t)", re.IGNORECASE)
 _INFORMAL = {"im", "ive", "id", "ill", "its", "thats", "dont", "cant", "wont", "didnt", "doesnt", "isnt", "u", "ur", "pls",
              "plz", "lol", "thx", "btw", "asap"}
@@ -182,7 +190,7 @@ def _name_words(candidate: str, cued: bool) -> str | None:
             kept.append(word)  # 'Evangeline St. Clair'
             continue
         if kept and plain in _SUFFIXES:  # 'Robert Hayes Jr.', 'jose garcia jr'
-            kept.append(word.rstrip(".,") if plain in ("ii", "iii", "iv") else word.rstrip(","))
+            kept.append(_suffix(word))
             break
         if plain in _ORG_WORDS or (not kept and (plain in _PLACE_START or re.fullmatch(_TITLES, plain))):
             break
@@ -261,7 +269,7 @@ def _continued(text: str, end: int) -> int:
             break
         initial = re.fullmatch(r"[A-Z]\.?", word) is not None
         if plain in _SUFFIXES:
-            end += m.end() - (1 if word.endswith(".") and plain in ("ii", "iii", "iv") else 0)
+            end += m.end() - (len(word) - len(_suffix(word)))
             break
         if word[0].isupper():
             ok = initial or not word.isupper() and (_surname(plain) or plain in first_names() or zipf(word) < UNKNOWN_ZIPF)
