@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.language import to_english_query
+from assistant.numerals import numerals
 from wordfreq import zipf_frequency
 
 from ingest.lexical import strip_accents, tokenize
@@ -28,6 +29,9 @@ _NEGATIONS = {"not", "no", "never", "cannot", "none", "nor", "neither", "without
               "lacks", "lack", "unable", "nunca", "ningun", "ninguno", "ninguna", "ni", "sin", "tampoco", "jamas", "nadie",
               "nada", "carece", "carecen"}
 _UNTIL = {"until", "unless", "hasta", "sino"}  # "not released until X" = "X before release": a time, not a denial
+# "no later than", "not more than", "no menos de": a limit (read below with its direction), not a denial
+_COMPARATIVES = {"more", "less", "fewer", "later", "earlier", "sooner", "longer", "shorter", "older", "younger",
+                 "greater", "mas", "menos"}
 # words between a negation and what it negates ("does not have to be", "no se puede")
 _SKIPPED = set("""be is are was were been being do does did have has had can could will would shall should may might
 must need needs to a an the any all yet also always ever even longer more only just get got it they we you he she
@@ -38,10 +42,12 @@ _TOKEN = re.compile(r"[a-záéíóúñü]+(?:['’]t)?|\d[\d,]*(?:\.\d+)?", re.I
 
 # Limits and comparisons, each with its direction: "≤" (a ceiling, or earlier) or "≥" (a floor, or later).
 _AT_MOST = ("at most", "no more than", "not more than", "no older than", "not older than", "younger than", "up to",
+            "no later than", "not later than", "no longer than", "not longer than",
             "maximum", "max", "not exceed", "not to exceed",
             "under", "less than", "fewer than", "below", "within", "or less", "or fewer", "before", "prior to",
             "como maximo", "a lo sumo", "hasta", "no mas de", "menos de", "maximo", "dentro de", "antes de")
 _AT_LEAST = ("at least", "no less than", "not less than", "no fewer than", "no younger than", "not younger than",
+             "no earlier than", "not earlier than", "no sooner than", "not sooner than",
              "older than", "minimum", "min", "more than", "over",
              "exceed", "exceeds", "above", "or more", "after", "beyond", "al menos", "por lo menos", "como minimo",
              "minimo", "mas de", "despues de", "o mas")
@@ -122,9 +128,10 @@ def _stem(word: str) -> str:
 
 
 def _negations(words: list[str]) -> list[int]:
-    """Positions of the negations that deny something ("not … until" marks a time instead)."""
+    """Positions of the negations that deny something ("not … until" marks a time, "no later than" a limit)."""
     return [i for i, w in enumerate(words) if (w in _NEGATIONS or w.endswith("n't"))
-            and not any(u in _UNTIL for u in words[i + 1:i + 12])]
+            and not any(u in _UNTIL for u in words[i + 1:i + 12])
+            and not (words[i + 1:i + 2] and words[i + 1] in _COMPARATIVES and words[i + 2:i + 3] in (["than"], ["de"]))]
 
 
 def negated(text: str, language: str = "en") -> set[str]:
@@ -151,9 +158,10 @@ def _direction_before(words: list[str], i: int) -> str | None:
     for phrase, sign in _TRAILING.items():
         if after.startswith(phrase) or f" {phrase}" in f" {after}"[:len(phrase) + 8]:
             return sign
-    hits = [(before.rfind(p), "≤") for p in _AT_MOST if re.search(rf"(?:^|\s){re.escape(p)}$|(?:^|\s){re.escape(p)}\s", before)]
-    hits += [(before.rfind(p), "≥") for p in _AT_LEAST if re.search(rf"(?:^|\s){re.escape(p)}$|(?:^|\s){re.escape(p)}\s", before)]
-    return max(hits)[1] if hits else None
+    # the phrase nearest the number, and of two ending there the longer ("no more than", not "more than")
+    hits = [(before.rfind(p) + len(p), len(p), sign) for phrases, sign in ((_AT_MOST, "≤"), (_AT_LEAST, "≥"))
+            for p in phrases if re.search(rf"(?:^|\s){re.escape(p)}$|(?:^|\s){re.escape(p)}\s", before)]
+    return max(hits)[2] if hits else None
 
 
 def _figures(text: str) -> dict[str, tuple[str | None, str | None]]:
@@ -261,7 +269,9 @@ def _denial(claim: str, closest: list[str], language: str) -> Finding | None:
 
 
 def contradiction(claim: str, support: list[str], language: str = "en") -> Finding | None:
-    """The first way `claim` contradicts the sentences that support it, or None."""
+    """The first way `claim` contradicts the sentences that support it, or None. Figures are compared as digits: the
+    claim's spelled-out numbers are read in its language; `support` comes with its own already read
+    (assistant/numerals.py)."""
     if not support:
         return None
     joined = " ".join(support)
@@ -271,7 +281,7 @@ def contradiction(claim: str, support: list[str], language: str = "en") -> Findi
     found = _denial(claim, closest, language)
     if found:
         return found
-    mine, theirs = _figures(claim), _figures(joined)
+    mine, theirs = _figures(numerals(claim, language)), _figures(joined)
     for number, (direction, unit) in mine.items():
         if number not in theirs:
             continue

@@ -9,12 +9,13 @@ with the exact sentences of the passage that hold it, so its quote is as short a
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.contradiction import contradiction, denies
-from assistant.entailment import ENTAILED_MIN, Reader
+from assistant.entailment import ENTAILED_MIN, RESCUE_MIN_OVERLAP, REWORDED_ENTAILED_MIN, Reader
 from assistant.evidence import EMAIL, NUMBER, PHONE, Unit, units_of
 from assistant.language import to_english_query
+from assistant.numerals import numerals
 from ingest.chunking import Chunk
 from ingest.lexical import strip_accents, tokenize
 from ingest.units import sentence_spans
@@ -30,15 +31,6 @@ MARKERS = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _MARKER_BEFORE_STOP = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _NEGATION = re.compile(r"\b(not|no|never|cannot|none|nor|without|nunca|ningun[oa]?|ni|sin|tampoco)\b|n't\b", re.IGNORECASE)
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty".split())}
-_NUMBER_WORDS |= {w: str(i) for i, w in enumerate(
-    "cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciseis diecisiete "
-    "dieciocho diecinueve veinte".split())}
-_NUMBER_WORDS |= {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "hundred": "100", "thousand": "1000",
-                  "treinta": "30", "cuarenta": "40", "cincuenta": "50", "cien": "100", "mil": "1000"}
-_QUIET_NUMBER_WORDS = {"one", "uno", "una"}  # "one of the…", "one way": too common to read as a figure
 
 
 @dataclass
@@ -64,6 +56,8 @@ class Checked:
     kept: bool
     reason: str = ""
     support: list[Unit] = field(default_factory=list)
+    # dropped only because few of its words are in the passages; nothing in them contradicts it
+    reworded: bool = False
 
 
 def split_draft(draft: str) -> list[tuple[str, bool]]:
@@ -82,17 +76,14 @@ def markers(sentence: str) -> list[int]:
     return [int(n) for group in MARKERS.findall(sentence) for n in re.split(r"\s*,\s*", group)]
 
 
-def figures(text: str) -> list[str]:
-    """Every number, date part, email and phone, normalized: none may appear unless a passage holds it."""
+def figures(text: str, language: str = "en") -> list[str]:
+    """Every number (digits or words), date part, email and phone, normalized: none may appear unless a passage
+    holds it."""
     found = [e.lower() for e in EMAIL.findall(text)]
     rest = EMAIL.sub(" ", text)
     found += [re.sub(r"\D", "", p)[-10:] for p in PHONE.findall(rest)]
-    rest = PHONE.sub(" ", rest)
-    found += [_number(n) for n in NUMBER.findall(rest) if _number(n)]
-    words = re.findall(r"[a-záéíóúñ]+", text.lower())
-    found += [_NUMBER_WORDS[strip_accents(w)] for w in words
-              if strip_accents(w) in _NUMBER_WORDS and w not in _QUIET_NUMBER_WORDS]
-    return found
+    rest = numerals(PHONE.sub(" ", rest), language)
+    return found + [_number(n) for n in NUMBER.findall(rest) if _number(n)]
 
 
 def _number(raw: str) -> str:
@@ -101,10 +92,11 @@ def _number(raw: str) -> str:
 
 
 def _holds(unit: Unit, fact: str) -> bool:
-    return fact in figures(unit.text)
+    return fact in figures(unit.text, unit.chunk.language)
 
 
 def content_tokens(sentence: str, language: str) -> set[str]:
+    sentence = numerals(sentence, language)  # "eighteen" is the passage's "18"
     return set(tokenize(strip_accents(to_english_query(sentence)) if language == "es" else sentence))
 
 
@@ -118,7 +110,7 @@ def check(sentence: str, item: bool, passages: dict[int, Passage], language: str
         return Checked(text, item, False, f"cites [{unknown[0]}], which was not given")
     units = [u for n in dict.fromkeys(cited) for u in passages[n].units]
     support: list[Unit] = []
-    for fact in dict.fromkeys(figures(text)):
+    for fact in dict.fromkeys(figures(text, language)):
         holder = next((u for u in units if _holds(u, fact)), None)
         if holder is None:
             return Checked(text, item, False, f"'{fact}' is not in the cited passages")
@@ -135,16 +127,17 @@ def check(sentence: str, item: bool, passages: dict[int, Passage], language: str
         support.append(best)
         covered |= best.tokens
     overlap = len(need & covered) / len(need)
-    if overlap < (MIN_OVERLAP_ES if language == "es" else MIN_OVERLAP) or (language == "es" and len(need & covered) < 2):
-        return Checked(text, item, False, f"only {overlap:.0%} of its words are in the cited passages")
-    if not support:
-        return Checked(text, item, False, "no sentence of the cited passages holds it")
+    worded = f"only {overlap:.0%} of its words are in the cited passages"
+    few = overlap < (MIN_OVERLAP_ES if language == "es" else MIN_OVERLAP) or (language == "es" and len(need & covered) < 2)
+    if not support or (few and overlap < RESCUE_MIN_OVERLAP):
+        return Checked(text, item, False, worded if few else "no sentence of the cited passages holds it")
     if denies(text) and not any(_NEGATION.search(passages[n].chunk.text) for n in cited):
         return Checked(text, item, False, "it negates what the cited passages say")
-    found = contradiction(text, [u.text for u in support], language)
+    found = contradiction(text, [numerals(u.text, u.chunk.language) for u in support], language)
     if found is not None:
         return Checked(text, item, False, found.reason())
-    return Checked(text, item, True, support=support)
+    # told in other words: only a reader can keep it (read below), the rules found nothing against it
+    return Checked(text, item, not few, worded if few else "", support=support, reworded=few)
 
 
 def verify(draft: str, passages: dict[int, Passage], language: str, reader: Reader | None = None) -> list[Checked]:
@@ -153,9 +146,15 @@ def verify(draft: str, passages: dict[int, Passage], language: str, reader: Read
 
 
 def read(checked: Checked, reader: Reader | None) -> Checked:
-    if not checked.kept or reader is None:
+    """The model's reading of a sentence against its support: it can drop what the rules kept, and keep a sentence
+    the rules dropped only for being told in other words, when it reads it as plainly said (REWORDED_ENTAILED_MIN)."""
+    if reader is None or not (checked.kept or checked.reworded):
         return checked
     p = reader(" ".join(u.text for u in checked.support), checked.text)
+    if checked.reworded:
+        if p is not None and p >= REWORDED_ENTAILED_MIN:
+            return replace(checked, kept=True, reason="", reworded=False)
+        return checked
     if p is not None and p < ENTAILED_MIN:
         return Checked(checked.text, checked.item, False, f"read against its cited sentences, it is not what they say "
                                                           f"(p = {p:.2f})")

@@ -227,7 +227,8 @@ def eval_crisis(files: Annotated[list[Path], typer.Argument(help="JSON-lines mes
 @app.command("eval-verifier")
 def eval_verifier(files: Annotated[list[Path], typer.Argument(help="JSON-lines pairs (document, passage, claim, label, kind, language).")],
                   llm: Annotated[bool, typer.Option(help="Also ask the configured LLM (PEERHELP_LLM_BASE_URL) to read each "
-                                                         "claim the rules keep, as LLM mode does")] = False) -> None:
+                                                         "claim the rules keep, and each they drop only for its "
+                                                         "wording, as LLM mode does")] = False) -> None:
     """Measure how LLM-draft verification drops contradictions and keeps faithful restatements, per kind and language.
 
     Each claim is checked against the indexed chunk holding its passage (the seeds' index and every suite's).

@@ -83,6 +83,37 @@ def test_too_little_surviving_means_fallback(passages):
 def test_figures_normalize_what_users_write():
     assert figures("$1,000.00 on 3/31/2024, 18%, one of two, call 916.555.0134, x@y.org") == [
         "x@y.org", "9165550134", "1000", "3", "31", "2024", "18", "2"]
+    # compounds are one figure; a word that is a number in one language is not read as one in the other
+    assert figures("It supports forty-five peer-run groups, one hundred three peers at once.") == ["45", "103"]
+    assert figures("Se reúne once veces, cuarenta y dos personas.", "es") == ["11", "42"]
+
+
+def reading(p):
+    """A reader (LLM mode's model) that finds every sentence said with probability `p`; it counts its calls."""
+    def read(passage, sentence):
+        read.calls += 1
+        return p
+    read.calls = 0
+    return read
+
+
+def test_a_sentence_told_in_other_words_is_kept_only_when_the_model_reads_it_in_the_passage(passages):
+    reworded = "People who apply have to be 18 or older, the rules say [1]."
+    [alone] = verify(reworded, passages, "en")
+    assert not alone.kept and alone.reason.startswith("only"), alone.reason
+    [sure] = verify(reworded, passages, "en", reading(0.9))
+    assert sure.kept and sure.support, sure.reason
+    [unsure] = verify(reworded, passages, "en", reading(0.7))
+    assert not unsure.kept and unsure.reason.startswith("only")
+
+
+def test_the_model_never_keeps_what_the_rules_find_contradicted_or_barely_there(passages):
+    reader = reading(0.99)
+    [limit] = verify("People who apply have to be at most 18, the rules say [1].", passages, "en", reader)
+    assert not limit.kept and "quantifier" in limit.reason
+    [far] = verify("Volunteers receive free housing, meals and childcare while they train [1].", passages, "en", reader)
+    assert not far.kept and far.reason.startswith("only")
+    assert reader.calls == 0
 
 
 def test_prompt_numbers_passages_and_keeps_instructions_out_of_the_system_role(passages):
@@ -100,6 +131,7 @@ def test_prompt_numbers_passages_and_keeps_instructions_out_of_the_system_role(p
     ("Counties that opt in cannot bill Medi-Cal for peer support services [1].", "negation"),
     ("The Medi-Cal Peer Support Specialist Certification Program is not administered by CalMHSA [1].", "negation"),
     ("Applicants must be at most 18 years old [1].", "quantifier"),
+    ("Applicants must be no more than 18 years old [1].", "quantifier"),  # a limit, not a negation
     ("Applicants must be at least 18 months old [1].", "unit"),
     ("Applicants may choose to be at least 18 years old, it is optional [1].", "opposite"),
     ("The Medi-Cal Peer Support Specialist Certification Program administers CalMHSA [1].", "role"),
@@ -122,6 +154,7 @@ def test_a_spanish_sentence_is_read_for_limits_in_its_own_words():
     "CalMHSA administers the Medi-Cal Peer Support Specialist Certification Program [1].",
     "Applicants must be 18 or older [1].",
     "Applicants have to be at least 18 years of age [1].",
+    "Applicants must be no younger than eighteen years old [1].",
 ])
 def test_faithful_restatements_with_negations_limits_and_roles_are_kept(passages, draft):
     [(_, ok, reason)] = kept(draft, passages)

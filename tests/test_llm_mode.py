@@ -15,6 +15,7 @@ from tests.scripted_llm import script, seen
 QUESTION = "Is the certification exam available in Spanish?"
 GOOD = ["Yes, CalMHSA offers a Spanish version of the certification exam [1].",
         "To take it in Spanish, pick the \"Spanish\" option when you schedule the exam [1]."]
+NOT_SAID = [{"top": {"no": -0.05, "yes": -3.0}}]  # the model does not find the sentence in its passage
 
 
 def drafted(llm_server) -> dict:
@@ -56,6 +57,18 @@ def test_a_sentence_the_model_does_not_find_in_its_cited_sentences_is_dropped(bo
     assert dropped[0].reason.startswith("read against its cited sentences, it is not what they say")
 
 
+def test_a_sentence_in_other_words_is_kept_when_the_model_reads_it_in_its_passage(bot, llm_server):
+    reworded = "People can sit the certification test in Spanish [1]."
+    script(llm_server, {"text": f"{GOOD[0]} {reworded}"}, judgements=[{"top": {"yes": -0.1, "no": -2.4}}] * 2)
+    answer, trace = bot.ask_with_trace(QUESTION)
+    [first, second] = trace.generation.checks
+    assert answer.mode == "llm" and first.kept and second.kept, (first.reason, second.reason)
+    script(llm_server, {"text": f"{GOOD[0]} {reworded}"}, judgements=[{"top": {"yes": -0.1, "no": -2.4}}] + NOT_SAID)
+    answer, trace = bot.ask_with_trace(QUESTION)
+    assert [c.kept for c in trace.generation.checks] == [True, False]
+    assert trace.generation.checks[1].reason.startswith("only")
+
+
 def test_a_hallucinated_number_is_dropped_and_the_rest_kept(bot, llm_server):
     script(llm_server, {"text": f"{GOOD[0]} The Spanish exam costs $150 and takes 3 hours [1]. {GOOD[1]}"})
     answer, trace = bot.ask_with_trace(QUESTION)
@@ -63,15 +76,16 @@ def test_a_hallucinated_number_is_dropped_and_the_rest_kept(bot, llm_server):
     assert [c.reason for c in trace.generation.checks if not c.kept] == ["'150' is not in the cited passages"]
 
 
-@pytest.mark.parametrize("draft,reason", [
-    ("The Spanish exam costs $150 [1]. It is free for everyone under 30 [1].", "'150' is not in the cited passages"),
-    ("CalMHSA offers a Spanish version of the certification exam. You pick the Spanish option.", "no citation"),
-    ("CalMHSA offers a Spanish version of the certification exam [9].", "cites [9], which was not given"),
-    ("Peers receive free housing while they study for the exam [1].", "only"),
+@pytest.mark.parametrize("draft,reason,judgements", [
+    ("The Spanish exam costs $150 [1]. It is free for everyone under 30 [1].", "'150' is not in the cited passages", None),
+    ("CalMHSA offers a Spanish version of the certification exam. You pick the Spanish option.", "no citation", None),
+    ("CalMHSA offers a Spanish version of the certification exam [9].", "cites [9], which was not given", None),
+    # few of its words are in the passage, and the model does not read it there either
+    ("Peers receive free housing while they study for the exam [1].", "only", NOT_SAID),
 ])
-def test_a_draft_with_too_little_verified_falls_back_to_the_extractive_answer(bot, llm_server, draft, reason):
+def test_a_draft_with_too_little_verified_falls_back_to_the_extractive_answer(bot, llm_server, draft, reason, judgements):
     extractive = bot.ask_with_trace(QUESTION, use_llm=False)[0]
-    script(llm_server, {"text": draft})
+    script(llm_server, {"text": draft}, judgements=judgements)
     answer, trace = bot.ask_with_trace(QUESTION)
     assert answer.mode == "extractive" and answer.answer == extractive.answer
     assert trace.generation.checks[0].reason.startswith(reason)
