@@ -82,16 +82,16 @@ _BIRTH_YEAR_DATE = re.compile(rf"(?<![\w/.-])(\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:{_B
 _STREET_TYPE = (r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Ter|Terrace|"
                 r"Cir|Circle|Pkwy|Parkway|Hwy|Highway|Broadway|Trl|Trail|Loop|Sq|Square)")
 _ROUTE_NUMBER = r"(?:(?<=[Hh]wy)|(?<=[Hh]ighway))[ \t]+\d{1,4}[A-Za-z]?\b"  # "14870 Hwy 99E"
-_UNIT = (r"(?:,?\s*(?i:apt|apartment|unit|suite|ste|spc|space|lot|trailer|bldg|depto|departamento|dpto|casa|#)\.?"
-         r"\s*#?\s*[\w-]{1,6})?")
+_UNIT_WORD = r"(?:apt|apartment|unit|suite|ste|spc|space|lot|lote|trailer|bldg|building|depto|departamento|dpto|casa|interior|int|cuarto)"
+_UNIT = rf"(?:,?\s*(?i:{_UNIT_WORD}\.?|#)\s*#?\s*[\w-]{{1,6}})?"
 # the city after a comma ("…, Chico, CA 95926"): a capitalised word after a full stop starts the next sentence;
 # typed in lower case ("… fresno ca 93702") a city is one only when a state or a ZIP code follows it
 _CITY = r"[A-ZÁÉÍÓÚ][\wáéíóúñ'-]+"
 _LOWER_CITY = r"[a-záéíóúñ][\wáéíóúñ'-]+"
 _STATE = r"(?:California|Calif\.|CA|(?<=[a-z][ \t])ca|(?<=[a-z],[ \t])ca)"
-_CITY_ZIP = (rf"(?:,[ \t]*(?:{_CITY}[ \t]+){{0,2}}{_CITY}|"
+_CITY_ZIP = (rf"(?:(?:,|[ \t]*/)[ \t]*(?:{_CITY}[ \t]+){{0,2}}{_CITY}|"
              rf"[ \t]+(?:{_CITY}[ \t]+){{0,2}}{_CITY}(?=,?[ \t]+(?:CA|California|\d{{5}})\b)|"
-             rf",?[ \t]+(?:{_LOWER_CITY}[ \t]+){{0,2}}{_LOWER_CITY}(?=,?[ \t]+(?:ca,?[ \t]+)?\d{{5}}\b))?"
+             rf"(?:,|[ \t]*/)?[ \t]+(?:{_LOWER_CITY}[ \t]+){{0,2}}{_LOWER_CITY}(?=,?[ \t]+(?:ca,?[ \t]+)?\d{{5}}\b))?"
              rf"(?:,?[ \t]+{_STATE}\b)?"
              r"(?:,?[ \t]+\d{5}(?:-\d{4})?)?")
 # a street line without a street word ("15 Via Lucero", "61 Quail Run") is an address when a city and a ZIP code
@@ -103,14 +103,15 @@ def _zip_tail(state: str) -> str:
 
 _FUNCTION_WORD = r"(?:to|from|and|or|at|in|on|of|for|the|with|y|en|a|de|con|por|para)\b"
 _ADDRESS = [
-    re.compile(rf"(?:\b(?i:apt|apartment|unit|suite|ste)\.?\s*#?\s*[\w-]{{1,6}},?\s+)?"  # "Apt 14, 2200 Fulton St"
-               rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:(?!(?i:to|from|and|or|at|in|on|the|y|en|a)\b)[\w'.-]+\s+){{0,4}}?"
-               rf"(?i:{_STREET_TYPE})\b(?:{_ROUTE_NUMBER})?(?:\.(?=,|\s+(?i:apt|apartment|unit|suite|ste|#)))?{_UNIT}{_CITY_ZIP}"),
+    re.compile(rf"(?:\b(?i:{_UNIT_WORD})\.?\s*#?\s*[\w-]{{1,6}}(?:,|[ \t]*/)?\s+)?"  # "Apt 14, 2200 Fulton St", "Lot 5, …"
+               rf"\b\d{{1,6}}(?:[ \t]+1/2)?\s+(?:[NSEW]\.?\s+)?(?:(?!(?i:to|from|and|or|at|in|on|the|y|en|a)\b)[\w'.-]+\s+){{0,4}}?"
+               rf"(?i:{_STREET_TYPE})\b(?:{_ROUTE_NUMBER}|[ \t]+[A-Z]\b(?=,))?(?:\.(?=,|\s+(?i:apt|apartment|unit|suite|ste|#)))?{_UNIT}{_CITY_ZIP}"),
     re.compile(rf"\b\d{{1,6}}[ \t]+(?:[NSEWnsew]\.?[ \t]+)?(?:{_CITY}[ \t]+){{0,2}}{_CITY}{_UNIT}{_zip_tail('?')}"),
     re.compile(rf"\b\d{{1,6}}[ \t]+(?:[nsew]\.?[ \t]+)?(?:(?!{_FUNCTION_WORD}){_LOWER_CITY}[ \t]+){{0,2}}"
                rf"(?!{_FUNCTION_WORD}){_LOWER_CITY}{_UNIT}{_zip_tail('')}"),
-    re.compile(rf"\b(?:\d{{1,6}}\s+(?:(?i:de\s+la|del|de)\s+)?)?(?i:calle|avenida|av\.|camino|paseo|callej[óo]n|boulevard|privada)\s+"
-               rf"(?:(?:de|del|la|las|los|el)\s+|[A-ZÁÉÍÓÚ0-9][\w'.-]*\s+){{0,3}}[A-ZÁÉÍÓÚ0-9][\w'.-]*(?:\s+\d{{1,6}}\b)?"
+    re.compile(rf"(?:\b(?i:{_UNIT_WORD})\.?\s*#?\s*[\w-]{{1,6}},?\s+)?"
+               rf"\b(?:\d{{1,6}}\s+(?:(?i:de\s+la|del|de)\s+)?)?(?i:calle|avenida|av\.|camino|paseo|callej[óo]n|boulevard|privada|carretera|ruta)\s+"
+               rf"(?:(?:de|del|la|las|los|el)\s+|[A-ZÁÉÍÓÚ0-9][\w'.-]*\s+){{0,3}}[A-ZÁÉÍÓÚ0-9][\w'.-]*(?:\s+(?i:n[úu]mero\s+|no\.\s*|#\s*)?\d{{1,6}}\b)?"
                rf"{_UNIT}{_CITY_ZIP}"),
     re.compile(rf"(?i:\b(?:p\.?\s*o\.?\s*box|apartado(?:\s+postal)?)\s*\d{{1,6}}){_CITY_ZIP}"),
     re.compile(rf"(?i:\b(?:rural\s+route|ruta\s+rural|r\.?r\.?|hc|star\s+route)\s*\d{{1,4}},?\s*(?:box|caja)\s*\d{{1,6}}){_CITY_ZIP}"),
@@ -171,6 +172,9 @@ _INFORMAL = {"im", "ive", "id", "ill", "its", "thats", "dont", "cant", "wont", "
 EVERYDAY_ZIPF = 5.0  # 'will', 'may', 'hope', 'mark' (5.0–6.5) are words first; 'kevin', 'grace', 'maria' (4.3–4.6) names
 RARE_ZIPF = 4.6  # a lower-case first name after an introduction must be rarer than this ('file' 4.9 is a word)
 UNKNOWN_ZIPF = 3.0  # a capitalised word in neither name list reads as a name only if hardly used otherwise
+# a lower-case first name after an introduction with a known name after it may be this common ('carlos' 5.1, a
+# Spanish word too), not 'will' or 'may' (6+)
+PAIRED_FIRST_ZIPF = 5.5
 SHAPED_FIRST_ZIPF = 4.0  # without an introduction, a first name more common than this as a word needs a known name next
 
 
@@ -204,7 +208,9 @@ def _name_words(candidate: str, cued: bool) -> str | None:
         common = zipf(word) >= EVERYDAY_ZIPF
         initials = re.fullmatch(r"(?:[A-Z]\.){1,3}", word) is not None or bool(kept) and re.fullmatch(r"[A-Z]", word) is not None
         if not kept and cued:  # 'Pastor James', 'this is kevin', 'J.R.'; not 'I'm confused', 'my father file', 'it's DHCS'
-            ok = initials or not word.isupper() and (capital and (first or not common) or first and zipf(plain) < RARE_ZIPF) \
+            # typed in lower case, a first name that is also a fairly common word needs a name after it ('carlos mendoza')
+            ok = initials or not word.isupper() and (capital and (first or not common) or first and (
+                zipf(plain) < RARE_ZIPF or zipf(plain) < PAIRED_FIRST_ZIPF and _rare_surname_next(words, i))) \
                 or word.isupper() and first and len(plain) > 2  # 'THIS IS WALTER J. …', not 'it's DHCS'
 
         elif not kept:  # a capitalised first name; one that is also a word ('Core') only before another name
@@ -239,6 +245,12 @@ def _names_next(words: list[str], i: int) -> bool:
     if re.fullmatch(r"[A-Z]\.?", words[i + 1] if i + 1 < len(words) else "") and i + 2 < len(words):
         following = bare(words[i + 2])
     return following in surnames() or following in first_names()
+
+
+def _rare_surname_next(words: list[str], i: int) -> bool:
+    """A surname that is hardly an everyday word follows ('carlos mendoza'; not 'mark the date')."""
+    following = words[i + 1] if i + 1 < len(words) else ""
+    return _surname(bare(following)) and zipf(following) < RARE_ZIPF
 
 
 def _preceded(text: str, start: int) -> int:

@@ -174,6 +174,13 @@ def test_redact__eight_digits_before_a_lower_case_word_are_not_an_id():
     ("my name is Dwayne Porter III, renewing my cert", ["Dwayne", "Porter", "III"]),
     ("Contact me: Felicity Abernathy, I run the peer group", ["Felicity", "Abernathy"]),
     ("My name is Genevieve St. Germain and I passed", ["Genevieve", "Germain"]),
+    ("send it to Space 9, 2450 Orchard Rd, Yuba City CA 95991", ["Space 9", "2450", "Yuba", "95991"]),
+    ("new mailing: 3301 W Ave K, Lancaster CA 93536", ["3301", "Ave K", "Lancaster", "93536"]),
+    ("I'm at 7 1/2 S Main St, Lodi CA", ["7 1", "Main", "Lodi"]),
+    ("4120 Elm Ave #3 / Modesto CA 95350 is my new address", ["4120", "Elm", "Modesto", "95350"]),
+    ("vivo en el lote 4, 880 carretera 152, Los Banos", ["lote 4", "880", "152", "Banos"]),
+    ("mi casa: calle Morelos número 45, interior 2, Salinas", ["Morelos", "45", "interior 2", "Salinas"]),
+    ("hey this is marco villanueva, question about renewal", ["marco", "villanueva"]),
 ])
 def test_redact__mailboxes_routes_city_tails_birth_dates_and_whole_names_in_the_forms_people_type(text, secrets_):
     out = redact(text)
@@ -187,6 +194,8 @@ def test_redact__mailboxes_routes_city_tails_birth_dates_and_whole_names_in_the_
     "we trained 40 peers in 2024, Fresno CA 93702 is our office zip",
     "I work 3 days a week, the clinic is in Fresno",
     "Is the St. Helena training open to peers from Napa?",
+    "this is mark the date on your calendar, the exam opens in May",
+    "Can I do 1/2 of the hours online / in person at the Modesto office?",
 ])
 def test_redact__program_dates_roads_titles_and_counts_near_a_zip_code_are_not_personal(text):
     assert redact(text) == text
