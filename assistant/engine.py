@@ -29,7 +29,7 @@ from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_
                              definition_term, enumeration_of, listed_things, names_in, number_pattern, question_parts,
                              refers_back, spelling_fixes)
 from assistant.policy import AbstentionPolicy, Decision, Evidence
-from assistant.ranking import Question, rank_evidence
+from assistant.ranking import Question, rank_evidence, told_terms
 from assistant.referral import find_contact
 from assistant.retrieval import HybridRetriever, Retriever, ScoredChunk, dense_text
 from assistant.crisis_replies import CONCERN_LINE, KEEP_ASKING, PROGRAM_FOLLOWS, REPLIES
@@ -271,7 +271,8 @@ class Assistant:
         question_tokens = tokenize(scoring_text)
         question = Question(tokens=question_tokens, boost=focus_tokens, definition=definition, wanted=type_re,
                             vector=self.embedder.embed_query(dense_text(self.embedder, retrieval_text, query.meaning)),
-                            anchors=anchors(query.original if lang == "en" else query.text, index.profile.anchors))
+                            anchors=anchors(query.original if lang == "en" else query.text, index.profile.anchors),
+                            told=told_terms(scoring_text))
         ranked = rank_evidence(hits, index, question, idf, self.fitted, self.embedder)
         trace.units = ranked
         best = ranked[0] if ranked else None

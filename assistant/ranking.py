@@ -25,6 +25,7 @@ from ingest.lexical import tokenize
 from ingest.store import IndexVersion
 
 SECTION_WEIGHT = 0.5  # a term found only in the unit's section or title counts half
+TOLD_WEIGHT = 0.3
 
 
 @dataclass
@@ -37,6 +38,9 @@ class Question:
     anchors: list[set[str]]  # what the evidence must mention, each as a set of alternatives
     definition: re.Pattern | None = None  # the shape of a definition of the asked-about term
     wanted: re.Pattern | None = None  # the shape of the asked-for value (an email, a date, an amount), if any
+    # terms only of the sentences around the question ("I've done peer work for 10 years. What is grandparenting?"):
+    # what the person tells, not what they ask; they count TOLD_WEIGHT
+    told: frozenset[str] = frozenset()
 
 
 RANKING_FEATURES = ("coverage", "semantic", "chunk", "coverage_gap", "semantic_gap", "anchored", "defines", "typed")
@@ -50,6 +54,15 @@ def unit_features(unit: Unit, fitted: Fitted, best_coverage: float, best_semanti
             "anchored": float(unit.anchored), "defines": float(unit.defines), "typed": float(unit.typed)}
 
 
+def told_terms(text: str) -> frozenset[str]:
+    """The terms of a message's sentences that are not questions, when some sentence is one."""
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
+    asked = [x for x in sentences if x.rstrip().endswith("?")]
+    if not asked or len(asked) == len(sentences):
+        return frozenset()
+    return frozenset(tokenize(" ".join(x for x in sentences if x not in asked))) - set(tokenize(" ".join(asked)))
+
+
 def rank_evidence(hits: list[ScoredChunk], index: IndexVersion, question: Question, idf: dict[str, float],
                   fitted: Fitted, embedder: Embedder | None = None) -> list[Unit]:
     """The units of the retrieved chunks, best first, each with its features and score. `embedder` reads the units
@@ -59,7 +72,7 @@ def rank_evidence(hits: list[ScoredChunk], index: IndexVersion, question: Questi
 
     def weight(t: str) -> float:
         # A term the corpus never uses weighs like a typical term: informal words must not sink a real question.
-        return idf.get(t, unknown) * (2.0 if t in question.boost else 1.0)
+        return idf.get(t, unknown) * (2.0 if t in question.boost else 1.0) * (TOLD_WEIGHT if t in question.told else 1.0)
 
     total = sum(weight(t) for t in q) or 1.0
     best_chunk = max((h.score for h in hits), default=1.0) or 1.0

@@ -8,7 +8,7 @@ import pytest
 from assistant.evidence import units_of
 from assistant.fitted import Fitted, Logistic, Scale, fitted_for, read_all, write_section
 from assistant.policy import AbstentionPolicy, Evidence
-from assistant.ranking import Question, rank_evidence
+from assistant.ranking import Question, rank_evidence, told_terms
 from assistant.retrieval import ScoredChunk
 from evals.fitting import best_threshold, fit_logistic, holds_fact, reliability
 from ingest.chunking import Chunk
@@ -68,6 +68,24 @@ def test_ranking_scores_the_answer_under_the_matching_faq_question_and_never_the
     ranked = _ranked(["take"], 0, fitted)
     assert {u.text for u in ranked[:2]} == {"Yes.", "The exam is offered online and at testing centers."}
     assert ranked[0].coverage == 1.0 and ranked[2].coverage == 0.0
+
+
+def test_what_a_person_tells_around_their_question_counts_less_than_what_they_ask():
+    assert told_terms("I took the exam online last year. How much is the fee?") == {"took", "exam", "onlin", "last", "year"}
+    assert told_terms("How much is the fee?") == frozenset() and told_terms("The fee. The exam.") == frozenset()
+    fitted = Fitted("fake", ranking=Logistic(-2.0, {"coverage": 4.0}))
+    chunk = _chunk(FAQ)
+    vectors = np.zeros((len(units_of(chunk)), 2), np.float32)
+    idf = {"fee": 1.0, "onlin": 2.0, "exam": 1.0}
+
+    def lead(question):
+        return rank_evidence([ScoredChunk(chunk, 1.0)], _Index(chunk, vectors), question, idf, fitted)[0].text
+
+    tokens = ["onlin", "fee"]
+    plain = Question(tokens=tokens, vector=np.array([1.0, 0.0], np.float32), boost=set(), anchors=[])
+    assert "$75" not in lead(plain)  # "online" weighs most: the lines answering "Can I take the exam online?"…
+    # …unless the person only told it: then the fee is what they ask
+    assert "$75" in lead(Question(tokens=tokens, vector=plain.vector, boost=set(), anchors=[], told=frozenset({"onlin"})))
 
 
 def test_ranking_weighs_meaning_by_the_fitted_weights():
