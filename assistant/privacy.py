@@ -27,7 +27,7 @@ _DOT = r"(?:\s*[\[(]\s*(?:dot|punto)\s*[\])]\s*|\s+(?:dot|punto)\s+|\.)"
 _JOIN = r"\s+(?:dot|punto|underscore|guion\s+bajo|gui[óo]n|dash)\s+"  # spoken inside a mailbox's name
 _MAIL_HOSTS = r"(?:gmail|yahoo|hotmail|outlook|icloud|aol|protonmail|live|msn|comcast|sbcglobal|att|me|mail)"
 _EMAIL = [
-    re.compile(rf"[\w.+-]+[ \t]*@[ \t]*[\w-]+(?:\.[\w-]+|(?:[ \t]*\.[ \t]*|(?i:{_DOT}))(?i:com|org|net|edu|gov|us|mx)\b)+"),
+    re.compile(rf"[\w.+-]+(?:[ \t]+\.[ \t]+[\w.+-]+)*[ \t]*@[ \t]*[\w-]+(?:\.[\w-]+|(?:[ \t]*\.[ \t]*|(?i:{_DOT}))(?i:com|org|net|edu|gov|us|mx)\b)+"),
     # spelled out to the end: "juan dot perez at yahoo dot com"; a local part read out in words joined by a spoken
     # connector may hold one more word before the "at": "rosa punto elvira arroyo arroba …", "marcus dot bellamy 1980 at …"
     re.compile(rf"\b(?:[\w+-]+{_JOIN}(?:[\w+-]+{_JOIN})*[\w+-]+(?:\s+[a-z\d][\w+-]*)?|[\w+-]+){_AT}[\w-]+(?:{_DOT}[\w-]+)*"
@@ -48,8 +48,8 @@ _SSN = [
                r"\D{0,40}?)(\d{4})\b"),
 ]
 # eight digits in any grouping ("91 23 45 67 J", "93 008 421 B", "9 5 5 1 2 0 8 3 F"), then the letter; after a space or
-# a dash the letter must be a capital ("… 12345678 a lot" is not an id)
-_CIN = re.compile(r"(?<![\w-])\d(?:[ -]?\d){7}(?:[A-Za-z]|[ -][A-Z])(?![\w-])")
+# a dash the letter must be a capital or a consonant other than y ("… 12345678 a lot" is not an id; "9104 5527 f" is)
+_CIN = re.compile(r"(?<![\w-])\d(?:[ -]?\d){7}(?:[A-Za-z]|[ -][A-Z]|[ -][b-df-hj-np-tv-xz])(?![\w-])")
 _OTHER_ID = re.compile(r"(?i:\b(?:medi-?cal|cin|member|client|case|license|certification)\s*(?:id|number|no\.?|#)\s*"
                        r"(?:is\s+|es\s+)?[:#]?\s*)([A-Z0-9-]*\d[A-Z0-9-]{4,})\b", re.IGNORECASE)
 _EXTENSION = r"(?:\s*,?\s*(?:ext\.?|x|extension|extensi[óo]n)\s*\d{1,5})?"
@@ -82,7 +82,8 @@ _BIRTH_YEAR_DATE = re.compile(rf"(?<![\w/.-])(\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:{_B
 _STREET_TYPE = (r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Ter|Terrace|"
                 r"Cir|Circle|Pkwy|Parkway|Hwy|Highway|Broadway|Trl|Trail|Loop|Sq|Square)")
 _ROUTE_NUMBER = r"(?:(?<=[Hh]wy)|(?<=[Hh]ighway))[ \t]+\d{1,4}[A-Za-z]?\b"  # "14870 Hwy 99E"
-_UNIT_WORD = r"(?:apt|apartment|unit|suite|ste|spc|space|lot|lote|trailer|bldg|building|depto|departamento|dpto|casa|interior|int|cuarto)"
+_UNIT_WORD = (r"(?:apt|apartment|unit|suite|ste|spc|space|lot|lote|trailer|trlr|bldg|building|depto|departamento|dpto|casa|"
+              r"interior|int|cuarto|espacio)")
 _UNIT = rf"(?:,?\s*(?i:{_UNIT_WORD}\.?|#)\s*#?\s*[\w-]{{1,6}})?"
 # the city after a comma ("…, Chico, CA 95926"): a capitalised word after a full stop starts the next sentence;
 # typed in lower case ("… fresno ca 93702") a city is one only when a state or a ZIP code follows it
@@ -96,11 +97,12 @@ _CITY_ZIP = (rf"(?:(?:,|[ \t]*/)[ \t]*(?:{_CITY}[ \t]+){{0,2}}{_CITY}|"
              r"(?:,?[ \t]+\d{5}(?:-\d{4})?)?")
 # a street line without a street word ("15 Via Lucero", "61 Quail Run") is an address when a city and a ZIP code
 # follow it; typed in lower case, a state between them too
-def _zip_tail(state: str) -> str:
-    return (rf",[ \t]*(?:(?:{_CITY}|{_LOWER_CITY})[ \t]+){{0,2}}(?:{_CITY}|{_LOWER_CITY}),?[ \t]+"
+def _zip_tail(state: str, separator: str = ",[ \t]*") -> str:
+    return (rf"{separator}(?:(?:{_CITY}|{_LOWER_CITY})[ \t]+){{0,2}}(?:{_CITY}|{_LOWER_CITY}),?[ \t]+"
             rf"(?:(?:California|CA|ca),?[ \t]+){state}\d{{5}}(?:-\d{{4}})?\b")
 
 
+_SPACE_OR_COMMA = r",?[ \t]+"
 _FUNCTION_WORD = r"(?:to|from|and|or|at|in|on|of|for|the|with|y|en|a|de|con|por|para)\b"
 _ADDRESS = [
     re.compile(rf"(?:\b(?i:{_UNIT_WORD})\.?\s*#?\s*[\w-]{{1,6}}(?:,|[ \t]*/)?\s+)?"  # "Apt 14, 2200 Fulton St", "Lot 5, …"
@@ -109,12 +111,15 @@ _ADDRESS = [
     re.compile(rf"\b\d{{1,6}}[ \t]+(?:[NSEWnsew]\.?[ \t]+)?(?:{_CITY}[ \t]+){{0,2}}{_CITY}{_UNIT}{_zip_tail('?')}"),
     re.compile(rf"\b\d{{1,6}}[ \t]+(?:[nsew]\.?[ \t]+)?(?:(?!{_FUNCTION_WORD}){_LOWER_CITY}[ \t]+){{0,2}}"
                rf"(?!{_FUNCTION_WORD}){_LOWER_CITY}{_UNIT}{_zip_tail('')}"),
-    re.compile(rf"(?:\b(?i:{_UNIT_WORD})\.?\s*#?\s*[\w-]{{1,6}},?\s+)?"
+    re.compile(rf"(?:\b(?i:{_UNIT_WORD})\.?\s*#?\s*[\w-]{{1,6}},?\s+|\b(?i:colonia|col\.)\s+(?:[A-ZÁÉÍÓÚ][\w'.-]*\s+){{0,2}}"
+               rf"[A-ZÁÉÍÓÚ][\w'.-]*,?\s+)?"
                rf"\b(?:\d{{1,6}}\s+(?:(?i:de\s+la|del|de)\s+)?)?(?i:calle|avenida|av\.|camino|paseo|callej[óo]n|boulevard|privada|carretera|ruta)\s+"
                rf"(?:(?:de|del|la|las|los|el)\s+|[A-ZÁÉÍÓÚ0-9][\w'.-]*\s+){{0,3}}[A-ZÁÉÍÓÚ0-9][\w'.-]*(?:\s+(?i:n[úu]mero\s+|no\.\s*|#\s*)?\d{{1,6}}\b)?"
                rf"{_UNIT}{_CITY_ZIP}"),
+    re.compile(rf"\b\d{{1,6}}[ \t]+(?i:calle|avenida|camino)[ \t]+(?:(?:de|del|la|las|los|el)[ \t]+)?{_LOWER_CITY}"
+               rf"(?:[ \t]+{_LOWER_CITY})?{_UNIT}{_zip_tail('?', _SPACE_OR_COMMA)}"),  # "2240 calle del sol #14 santa ana 92704"
     re.compile(rf"(?i:\b(?:p\.?\s*o\.?\s*box|apartado(?:\s+postal)?)\s*\d{{1,6}}){_CITY_ZIP}"),
-    re.compile(rf"(?i:\b(?:rural\s+route|ruta\s+rural|r\.?r\.?|hc|star\s+route)\s*\d{{1,4}},?\s*(?:box|caja)\s*\d{{1,6}}){_CITY_ZIP}"),
+    re.compile(rf"(?i:\b(?:rural\s+route|ruta\s+rural|r\.?r\.?|hc|star\s+route|rt|route)\s*\d{{1,4}},?\s*(?:box|caja)\s*\d{{1,6}}){_CITY_ZIP}"),
 ]
 
 # Names. A token of a name: a capitalised word, an initial, a hyphenated or O'/D' surname; particles inside.

@@ -109,6 +109,7 @@ def test_feedback__stored_redacted_replaced_on_second_rating_and_forgotten_with_
     ("call me back when you can", "call me back when you can"),
     ("call me Maria Lopez please", "call me [name] please"),
     ("my name is jose and i need help", "my name is [name] and i need help"),
+    ("Visit the site. Then email peers@county.gov", "Visit the site. Then email [email]"),
 ])
 def test_redaction_takes_names_and_numbers_but_not_the_words_around_them(text, expected):
     assert redact(text) == expected
@@ -181,6 +182,12 @@ def test_redact__eight_digits_before_a_lower_case_word_are_not_an_id():
     ("vivo en el lote 4, 880 carretera 152, Los Banos", ["lote 4", "880", "152", "Banos"]),
     ("mi casa: calle Morelos número 45, interior 2, Salinas", ["Morelos", "45", "interior 2", "Salinas"]),
     ("hey this is marco villanueva, question about renewal", ["marco", "villanueva"]),
+    ("my medi-cal number is 9312 6604 k, is that right?", ["9312", "6604"]),
+    ("write me at tomas . reyes . 77 @ yahoo . com please", ["tomas", "reyes", "yahoo"]),
+    ("we're at 615 Dry Creek Rd Trlr 3 Oroville CA 95965 now", ["615", "Trlr 3", "Oroville", "95965"]),
+    ("send it to Route 1 Box 230, Alturas CA 96101", ["230", "Alturas", "96101"]),
+    ("mi casa está en Colonia Las Flores, calle Pino número 12, Mexicali", ["Flores", "Pino", "12", "Mexicali"]),
+    ("mi dirección: 815 calle del rio #2 santa paula 93060 gracias", ["815", "rio", "93060"]),
 ])
 def test_redact__mailboxes_routes_city_tails_birth_dates_and_whole_names_in_the_forms_people_type(text, secrets_):
     out = redact(text)
@@ -196,6 +203,8 @@ def test_redact__mailboxes_routes_city_tails_birth_dates_and_whole_names_in_the_
     "Is the St. Helena training open to peers from Napa?",
     "this is mark the date on your calendar, the exam opens in May",
     "Can I do 1/2 of the hours online / in person at the Modesto office?",
+    "we trained 12345678 a lot of peers? no, 24 peers in 2024",
+    "se quedó en la calle sin casa por 3 años, ahora ayuda a 40 personas",
 ])
 def test_redact__program_dates_roads_titles_and_counts_near_a_zip_code_are_not_personal(text):
     assert redact(text) == text
