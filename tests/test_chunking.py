@@ -77,3 +77,16 @@ def test_chunk_document__an_faq_question_stays_with_its_answer(embedder, tmp_pat
     for n in range(1, 7):
         [holder] = [c for c in chunks if f"stipend question number {n} " in c.text]
         assert f"Answer {n} says" in holder.text, (n, holder.text)
+
+
+def test_a_chunk_is_embedded_under_its_issuer_title_and_section(embedder):
+    """A slide that lists program names says whose programs they are only through its issuer."""
+    text = clean_text("Career Pathways\n\nPeer Certification Exam Preparation is offered to peers.\n\nWRAP Training too.\n")
+    issuer = "Example County Department of Mental Health"
+    [chunk] = chunk_document(text, doc_id="wet", count_tokens=embedder.count_tokens,
+                             meta={"title": "Workforce, Education, and Training", "issuer": issuer})
+    assert chunk.embedding_text().startswith(f"{issuer} — Workforce, Education, and Training — Career Pathways\n")
+    # an issuer the title already names is not said twice
+    [named] = chunk_document(text, doc_id="wet", count_tokens=embedder.count_tokens,
+                             meta={"title": f"{issuer} slides", "issuer": issuer})
+    assert named.embedding_text().startswith(f"{issuer} slides — Career Pathways\n")
