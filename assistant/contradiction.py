@@ -231,6 +231,35 @@ def _swapped(claim: str, support: str) -> str | None:
     return None
 
 
+# "P rather than Q", "P instead of Q", "P, not Q", "P y no Q", "P en lugar de Q": the claim says P does it and Q does not.
+_CONTRAST = re.compile(r"\b(?:rather\s+than|instead\s+of|in\s+place\s+of|en\s+lugar\s+de|en\s+vez\s+de)\b|"
+                       r"(?:,|\by)\s+(?:and\s+)?(?:not|no)\b(?!\s+(?:only|just|solo|s[oó]lo)\b)", re.IGNORECASE)
+
+
+def _party_stems(text: str, language: str) -> list[str]:
+    """The parties `text` names, as English stems (a Spanish 'condado' is the passage's 'county')."""
+    found = [p for _, p in _parties(text)]
+    if language == "es":
+        found = [" ".join(tokenize(to_english_query(p))) or p for p in found]
+    return found
+
+
+def _contrasted(claim: str, closest: list[str], language: str) -> str | None:
+    """A claim that gives something to P 'rather than' Q where the passage names Q and never P."""
+    match = _CONTRAST.search(claim)
+    if not match:
+        return None
+    before, after = _party_stems(claim[:match.start()], language), _party_stems(claim[match.end():], language)
+    if not before or not after:
+        return None
+    other = after[0]  # the party the contrast sets aside
+    theirs = {w for s in closest for p in _party_stems(s, "en") for w in p.split()}
+    unnamed = [p for p in before if not set(p.split()) <= theirs]
+    if set(other.split()) <= theirs and unnamed:
+        return f"the passage names '{other}', not '{unnamed[-1]}'"
+    return None
+
+
 _CLAUSES = re.compile(r"[,;:()]|[.!?](?=\s)|\b(?:but|however|whereas|although|though|rather|pero|sino|aunque)\b", re.IGNORECASE)
 
 
@@ -295,6 +324,9 @@ def contradiction(claim: str, support: list[str], language: str = "en") -> Findi
     found = _opposite(set(_words(claim)), {w for sentence in related for w in _words(sentence)})
     if found:
         return Finding("opposite", found)
+    contrasted = _contrasted(claim, closest, language)
+    if contrasted:
+        return Finding("role", contrasted)
     if language == "en":
         for sentence in closest:
             swapped = _swapped(claim, sentence)

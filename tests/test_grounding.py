@@ -159,3 +159,17 @@ def test_a_spanish_sentence_is_read_for_limits_in_its_own_words():
 def test_faithful_restatements_with_negations_limits_and_roles_are_kept(passages, draft):
     [(_, ok, reason)] = kept(draft, passages)
     assert ok, reason
+
+
+@pytest.mark.parametrize("claim,language,contradicts", [
+    ("The exam is given by the county rather than by CalMHSA.", "en", True),
+    ("El examen lo da el condado en lugar de CalMHSA.", "es", True),
+    ("The county gives the exam instead of CalMHSA.", "en", True),
+    ("CalMHSA gives the exam, not the county.", "en", False),
+    ("CalMHSA da el examen y no el condado.", "es", False),
+])
+def test_a_contrast_that_gives_the_passage_s_role_to_a_party_it_never_names_is_a_role_contradiction(claim, language, contradicts):
+    from assistant.contradiction import contradiction
+
+    found = contradiction(claim, ["The exam is given by CalMHSA."], language)
+    assert (found is not None and found.kind == "role") == contradicts, found
