@@ -276,25 +276,44 @@ def _denial(claim: str, closest: list[str], language: str) -> Finding | None:
     """One of the two denies what the other asserts: the whole sentence, or one clause against the passage clause
     that shares most of its words (a negation moved to the other half of "X, but not Y")."""
     claim_stems = _stems(claim, language)
-    pairs = [(claim, closest, claim_stems)]
+    pairs = [(claim, closest, claim_stems, True)]
     theirs = [c for s in closest for c in _CLAUSES.split(s) if c.strip()]
     for clause in _CLAUSES.split(claim):
         stems = _stems(clause, language)
         if len(stems) >= 3:
             best = max(theirs, key=lambda c: len(stems & set(tokenize(c))), default=None)
             if best is not None and len(stems & set(tokenize(best))) >= max(3, 0.5 * len(stems)):
-                pairs.append((clause, [best], stems))
-    for mine, candidates, stems in pairs:
+                pairs.append((clause, [best], stems, False))
+    for mine, candidates, stems, whole in pairs:
         if all(denies(mine) != denies(c) for c in candidates):
             shared = stems & {t for c in candidates for t in tokenize(c)}
             about = (negated(mine, language) | {t for c in candidates for t in negated(c)}) & shared
-            # a Spanish sentence shares fewer words with its English passage once rendered word by word
-            if about or len(shared) >= (0.3 if language == "es" else 0.6) * max(len(stems), 1):
+            # a Spanish sentence shares fewer words with its English passage once rendered word by word; a clause
+            # counts only when the denied words are its own (the passage's clause may carry a denial of something else)
+            if about or whole and len(shared) >= (0.3 if language == "es" else 0.6) * max(len(stems), 1):
                 term = sorted(about)[0] if about else "the same statement"
                 side = "denies" if denies(mine) else "asserts"
                 return Finding("negation", f"it {side} '{term}', which the passage "
                                            f"{'asserts' if side == 'denies' else 'denies'}")
     return None
+
+
+_NECESSITY = re.compile(r"\b(?:must|needs?|required?|requires|requirement|mandatory|necessary|ha(?:ve|s)\s+to|"
+                        r"obligatori[oa]s?|necesari[oa]s?|requisito|requiere|necesit\w+|tienen?\s+que|hay\s+que|deben?)\b",
+                        re.IGNORECASE)
+_NO_NECESSITY = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bnunca)\s+(?:\w+\s+){0,2}?(?:required|requires?|mandatory|necessary|"
+                           r"needs?|needed|ha(?:ve|s)\s+to|obligatori[oa]s?|necesari[oa]s?|requisito|necesit\w+|"
+                           r"tienen?\s+que|hace\s+falta)\b", re.IGNORECASE)
+
+
+def _necessity_denied(claim: str, closest: list[str], language: str) -> bool:
+    """The claim says something must be done where the passage's clause about it says it need not be."""
+    if not _NECESSITY.search(claim) or denies(claim):
+        return False
+    stems = _stems(claim, language)
+    clauses = [c for s in closest for c in _CLAUSE_BREAK.split(s) if c.strip()]
+    best = max(clauses, key=lambda c: len(stems & set(tokenize(c))), default="")
+    return bool(_NO_NECESSITY.search(best)) and len(stems & set(tokenize(best))) >= 2
 
 
 def contradiction(claim: str, support: list[str], language: str = "en") -> Finding | None:
@@ -310,6 +329,8 @@ def contradiction(claim: str, support: list[str], language: str = "en") -> Findi
     found = _denial(claim, closest, language)
     if found:
         return found
+    if _necessity_denied(claim, closest, language):
+        return Finding("negation", "it says it is required where the passage says it is not")
     mine, theirs = _figures(numerals(claim, language)), _figures(joined)
     for number, (direction, unit) in mine.items():
         if number not in theirs:

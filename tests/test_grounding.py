@@ -173,3 +173,17 @@ def test_a_contrast_that_gives_the_passage_s_role_to_a_party_it_never_names_is_a
 
     found = contradiction(claim, ["The exam is given by CalMHSA."], language)
     assert (found is not None and found.kind == "role") == contradicts, found
+
+
+def test_a_denial_counts_against_the_clause_it_belongs_to_and_a_stated_requirement_against_not_required():
+    from assistant.contradiction import contradiction
+
+    passage = ["The resource center is a training office and does not offer crisis care."]
+    # the first clause asserts what the passage asserts; the denial in the passage is about something else
+    assert contradiction("El centro de recursos es una oficina de capacitación, y no ofrece atención de crisis.", passage, "es") is None
+    assert contradiction("The resource center is a training office, and it offers crisis care.", passage) is not None
+    rule = ["However, the advanced modules are not required for certification."]
+    found = contradiction("To get certified you need to finish the advanced modules.", rule)
+    assert found is not None and found.kind == "negation"
+    assert contradiction("You don't need the advanced modules to get certified.", rule) is None
+    assert contradiction("You need a diploma for certification.", ["A diploma is required; the advanced modules are not required."]) is None
