@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.language import detect_language, to_english_query
+from assistant.shorthand import plain
 from assistant.spelling import Vocabulary
 from ingest.lexical import strip_accents, tokenize
 from ingest.profile import AnchorRule
@@ -287,7 +288,7 @@ def analyze(message: str, history: list[str], home_county: str | None = None,
     corpus's English) names what the deployment is about (a short message that doesn't may be a follow-up)."""
     language = detect_language(message)
     cleaned, injected = strip_injection(message)
-    cleaned = with_home_county(cleaned, home_county)
+    cleaned = with_home_county(plain(cleaned) if language == "en" else cleaned, home_county)
     english = to_english_query(cleaned) if language == "es" else cleaned
     follow_up = bool(history) and is_follow_up(cleaned, lambda _: in_scope(english)) if cleaned else False
     counties = find_counties(cleaned)
