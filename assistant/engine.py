@@ -343,8 +343,11 @@ def scope_terms(index: IndexVersion) -> frozenset[str]:
     return frozenset(t for t in terms if len(t) >= 3)  # not the 's' of "what's" or "peer's"
 
 
+_GLUED_CODE = re.compile(r"\b([A-Za-z]{1,4})(\d{2,5})\b")  # "sb803", "ab2098": a bill or form typed without its space
+
+
 def in_scope(index: IndexVersion, text: str) -> bool:
-    return bool(set(tokenize(text)) & scope_terms(index))
+    return bool((set(tokenize(text)) | set(tokenize(_GLUED_CODE.sub(r"\1 \2", text)))) & scope_terms(index))
 
 
 _TYPE_WORDS = set(tokenize("when date deadline due time cost costs fee fees price pay paid score percent hour hours minimum "

@@ -77,6 +77,11 @@ def test_a_question_without_program_words_but_a_near_passage_gets_the_documents_
     assert "don't answer" in a.answer and a.citations
 
 
+def test_a_bill_number_typed_without_its_space_is_still_about_the_program(bot):
+    _, trace = bot.ask_with_trace("what does sb803 do")
+    assert not trace.decision.startswith("scope")
+
+
 def test_definitions_of_an_acronym_are_found_by_their_spelled_out_shape():
     from assistant.query import definition_pattern
 
