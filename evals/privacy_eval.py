@@ -46,10 +46,17 @@ def parts(kind: str, text: str) -> list[str]:
     return [w for w in words if len(w) > 1]  # an initial alone identifies no one
 
 
-def _caught(kind: str, text: str, output: str) -> bool:
-    left = Counter(w.lower() for w in _WORD.findall(output))
-    left.update(re.findall(r"\d+", output))
-    return not any(left[p] for p in parts(kind, text))
+def _words_of(text: str) -> Counter:
+    found = Counter(w.lower() for w in _WORD.findall(text))
+    found.update(re.findall(r"\d+", text))
+    return found
+
+
+def _caught(kind: str, text: str, output: str, outside: str = "") -> bool:
+    """No part of the detail is left, beyond the times the same word occurs in `outside`, the message's text outside
+    every detail ("Faith" of a name may stay in "a faith based house")."""
+    left, elsewhere = _words_of(output), _words_of(outside)
+    return not any(left[p] > elsewhere[p] for p in parts(kind, text))
 
 
 def _ordinary_removed(message: str, details: list[str], output: str) -> tuple[int, int]:
@@ -68,9 +75,12 @@ def score(items: list[dict]) -> dict:
     misses = []
     for item in items:
         output = redact(item["message"])
+        outside = item["message"]
+        for detail in item["pii"]:
+            outside = outside.replace(detail["text"], " ")
         for detail in item["pii"]:
             total[detail["kind"]] += 1
-            if _caught(detail["kind"], detail["text"], output):
+            if _caught(detail["kind"], detail["text"], output, outside):
                 caught[detail["kind"]] += 1
             else:
                 misses.append({"id": item["id"], "kind": detail["kind"]})

@@ -23,3 +23,9 @@ def test_score_counts_a_half_redacted_detail_as_missed():
     # Words the redactor has no reason to take, labelled as a detail, count as missed, and the scorer says which.
     missed = score([{"id": "c", "message": "see you at the clinic tomorrow", "pii": [{"kind": "name", "text": "clinic tomorrow"}]}])
     assert missed["recall"] == {"name": (0, 1)} and missed["misses"] == [{"id": "c", "kind": "name"}]
+
+
+def test_a_word_of_a_detail_that_also_occurs_outside_it_may_stay_there():
+    item = {"id": "d", "message": "I'm Faith Adeyemi and I run a faith based house",
+            "pii": [{"kind": "name", "text": "Faith Adeyemi"}]}
+    assert score([item])["recall"] == {"name": (1, 1)}
