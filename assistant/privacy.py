@@ -16,7 +16,9 @@ evals/README.md, "Personal details".
 
 import re
 
-from assistant.name_lists import bare, first_names, surnames, zipf
+from functools import lru_cache
+
+from assistant.name_lists import bare, first_names, place_names, surnames, zipf
 from assistant.name_tagger import load as load_tagger
 
 PLACEHOLDER = {"email": "[email]", "ssn": "[id number]", "cin": "[id number]", "id": "[id number]",
@@ -82,7 +84,7 @@ _BIRTH_YEAR_DATE = re.compile(rf"(?<![\w/.-])(\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:{_B
 _STREET_TYPE = (r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Ter|Terrace|"
                 r"Cir|Circle|Pkwy|Parkway|Hwy|Highway|Broadway|Trl|Trail|Loop|Sq|Square)")
 _ROUTE_NUMBER = r"(?:(?<=[Hh]wy)|(?<=[Hh]ighway))[ \t]+\d{1,4}[A-Za-z]?\b"  # "14870 Hwy 99E"
-_UNIT_WORD = (r"(?:apt|apartment|unit|suite|ste|spc|space|lot|lote|trailer|trlr|bldg|building|depto|departamento|dpto|casa|"
+_UNIT_WORD = (r"(?:apt|apartment|unit|suite|ste|spc|sp|space|lot|lote|trailer|trlr|bldg|building|depto|departamento|dpto|casa|"
               r"interior|int|cuarto|espacio)")
 _UNIT = rf"(?:,?\s*(?i:{_UNIT_WORD}\.?|#)\s*#?\s*[\w-]{{1,6}})?"
 # the city after a comma ("…, Chico, CA 95926"): a capitalised word after a full stop starts the next sentence;
@@ -113,7 +115,7 @@ _ADDRESS = [
                rf"(?!{_FUNCTION_WORD}){_LOWER_CITY}{_UNIT}{_zip_tail('')}"),
     re.compile(rf"(?:\b(?i:{_UNIT_WORD})\.?\s*#?\s*[\w-]{{1,6}},?\s+|\b(?i:colonia|col\.)\s+(?:[A-ZÁÉÍÓÚ][\w'.-]*\s+){{0,2}}"
                rf"[A-ZÁÉÍÓÚ][\w'.-]*,?\s+)?"
-               rf"\b(?:\d{{1,6}}\s+(?:(?i:de\s+la|del|de)\s+)?)?(?i:calle|avenida|av\.|camino|paseo|callej[óo]n|boulevard|privada|carretera|ruta)\s+"
+               rf"\b(?:\d{{1,6}}\s+(?:(?i:de\s+la|del|de)\s+)?)?(?i:calle|avenida|av\.|ave\.|camino|paseo|callej[óo]n|boulevard|privada|carretera|ruta)\s+"
                rf"(?:(?:de|del|la|las|los|el)\s+|[A-ZÁÉÍÓÚ0-9][\w'.-]*\s+){{0,3}}[A-ZÁÉÍÓÚ0-9][\w'.-]*(?:\s+(?i:n[úu]mero\s+|no\.\s*|#\s*)?\d{{1,6}}\b)?"
                rf"{_UNIT}{_CITY_ZIP}"),
     re.compile(rf"\b\d{{1,6}}[ \t]+(?i:calle|avenida|camino)[ \t]+(?:(?:de|del|la|las|los|el)[ \t]+)?{_LOWER_CITY}"
@@ -337,6 +339,15 @@ def _introduced_by_shape(text: str, end: int) -> bool:
     return bool(re.match(r"\s*(?:here\b|aqu[ií]\b|again\b|otra\s+vez\b|from\b|de\s+parte\b)", after))
 
 
+@lru_cache(maxsize=1)
+def _place_after() -> re.Pattern:
+    """A city or town right after a street line, with no comma or ZIP code to mark it ("… Ave #12 El Centro",
+    "… story rd san jose", "… calle Olivo en Santa Ana"), and the state and ZIP code that may follow."""
+    names = "|".join(re.escape(n).replace(r"\ ", r"[ \t]+") for n in place_names())
+    return re.compile(rf"(?i:[ \t]+{_STREET_TYPE}\b\.?)?(?:[ \t]*,|[ \t]+(?i:en|in))?[ \t]*(?i:{names})\b"
+                      rf"(?:,?[ \t]+(?:California|CA|ca)\b)?(?:,?[ \t]+\d{{5}}(?:-\d{{4}})?)?")
+
+
 def _spans(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
 
@@ -357,7 +368,9 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     add(_DOB, "dob", 1)
     add(_BIRTH_YEAR_DATE, "dob", 1)
     for p in _ADDRESS:
-        add(p, "address")
+        for m in p.finditer(text):
+            place = _place_after().match(text, m.end())
+            found.append((m.start(), place.end() if place else m.end(), "address"))
     ruled = ruled_names(text)
     for s, e in ruled + load_tagger().spans(text, ruled):
         e = _continued(text, e)

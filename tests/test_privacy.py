@@ -188,6 +188,10 @@ def test_redact__eight_digits_before_a_lower_case_word_are_not_an_id():
     ("send it to Route 1 Box 230, Alturas CA 96101", ["230", "Alturas", "96101"]),
     ("mi casa está en Colonia Las Flores, calle Pino número 12, Mexicali", ["Flores", "Pino", "12", "Mexicali"]),
     ("mi dirección: 815 calle del rio #2 santa paula 93060 gracias", ["815", "rio", "93060"]),
+    ("we moved to 418 Walnut Ave #3 Hanford last month", ["418", "Walnut", "Hanford"]),
+    ("addr 5120 cherry ln sp 14 red bluff ca", ["5120", "cherry", "14", "red bluff"]),
+    ("vivimos en el 88 de la calle Sauce en Watsonville", ["88", "Sauce", "Watsonville"]),
+    ("mail to 240 Ave. Juan Bautista #7, Gilroy", ["240", "Juan Bautista", "Gilroy"]),
 ])
 def test_redact__mailboxes_routes_city_tails_birth_dates_and_whole_names_in_the_forms_people_type(text, secrets_):
     out = redact(text)
