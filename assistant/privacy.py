@@ -84,7 +84,7 @@ _BIRTH_YEAR_DATE = re.compile(rf"(?<![\w/.-])(\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:{_B
 _STREET_TYPE = (r"(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Ter|Terrace|"
                 r"Cir|Circle|Pkwy|Parkway|Hwy|Highway|Broadway|Trl|Trail|Loop|Sq|Square)")
 _ROUTE_NUMBER = r"(?:(?<=[Hh]wy)|(?<=[Hh]ighway))[ \t]+\d{1,4}[A-Za-z]?\b"  # "14870 Hwy 99E"
-_UNIT_WORD = (r"(?:apt|apartment|unit|suite|ste|spc|sp|space|lot|lote|trailer|trlr|bldg|building|depto|departamento|dpto|casa|"
+_UNIT_WORD = (r"(?:apt|apartment|unit|suite|ste|spc|space|sp(?![a-z])|lot|lote|trailer|trlr|bldg|building|depto|departamento|dpto|casa|"
               r"interior|int|cuarto|espacio)")
 _UNIT = rf"(?:,?\s*(?i:{_UNIT_WORD}\.?|#)\s*#?\s*[\w-]{{1,6}})?"
 # the city after a comma ("…, Chico, CA 95926"): a capitalised word after a full stop starts the next sentence;
@@ -311,11 +311,17 @@ def _overlapping(pattern: re.Pattern, text: str):
         at = m.start() + 1
 
 
+_SIGNS_IN = re.compile(r"[ \t]*,?[ \t]+(?:here|aqu[ií])[ \t]*(?:[.,!:;—–-]|$|again\b|otra\s+vez\b)", re.IGNORECASE)
+
+
 def ruled_names(text: str) -> list[tuple[int, int]]:
     spans = []
     for pattern in _CUED:
         for m in _overlapping(pattern, text):
             name = _name_words(m.group(1), cued=True)
+            first = m.group(1).split()[0]
+            if not name and bare(first) in first_names() and _SIGNS_IN.match(text, m.start(1) + len(first)):
+                name = first  # 'mark here.', 'hi, rosa here': a first name that is also a word, saying who writes
             if name:
                 spans.append((m.start(1), m.start(1) + len(name)))
     covered = 0
@@ -345,6 +351,7 @@ def _place_after() -> re.Pattern:
     "… story rd san jose", "… calle Olivo en Santa Ana"), and the state and ZIP code that may follow."""
     names = "|".join(re.escape(n).replace(r"\ ", r"[ \t]+") for n in place_names())
     return re.compile(rf"(?i:[ \t]+{_STREET_TYPE}\b\.?)?(?:[ \t]*,|[ \t]+(?i:en|in))?[ \t]*(?i:{names})\b"
+                      r"(?![ \t]+(?i:county|condado)\b)"  # "… in Fresno County" names the county, not the street's city
                       rf"(?:,?[ \t]+(?:California|CA|ca)\b)?(?:,?[ \t]+\d{{5}}(?:-\d{{4}})?)?")
 
 
@@ -381,11 +388,15 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
 
 def redact(text: str) -> str:
     """`text` with every personal detail found replaced by its placeholder ('[name]', '[phone]', …); where two
-    findings overlap, the one that starts first (then the longer) wins."""
+    findings overlap, the one that starts first (then the longer) wins, and the other keeps what reaches past it
+    (an address match that began on the year of a date of birth before it)."""
     kept: list[tuple[int, int, str]] = []
     for start, end, kind in sorted(_spans(text), key=lambda s: (s[0], -(s[1] - s[0]))):
         if kept and start < kept[-1][1]:
-            continue
+            rest = re.search(r"\d" if kind == "address" else r"\w", text[kept[-1][1]:end])  # a street line starts at its number
+            if not rest:
+                continue
+            start = kept[-1][1] + rest.start()
         kept.append((start, end, kind))
     out, at = [], 0
     for start, end, kind in kept:
