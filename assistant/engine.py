@@ -16,7 +16,7 @@ from assistant.boundaries import MESSAGES as BOUNDARY_MESSAGES
 from assistant.boundaries import check_boundaries
 from assistant.contract import Answer
 from assistant.conversations import ConversationStore
-from assistant.evidence import DATE, EMAIL, PHONE, Unit, corpus_acronyms, corpus_statistics
+from assistant.evidence import DATE, EMAIL, PHONE, Unit, corpus_statistics, in_scope
 from assistant.fitted import Fitted, fitted_for
 from assistant.generation import Generation, generate
 from assistant.judge import judge_for
@@ -38,7 +38,7 @@ from assistant.safety_model import EMBEDDER as CRISIS_EMBEDDER
 from assistant.safety_model import CrisisModel
 from ingest.embedding import Embedder, get_embedder
 from ingest.lexical import tokenize
-from ingest.store import CURRENT, IndexVersion, current_version_dir, per_index
+from ingest.store import CURRENT, IndexVersion, current_version_dir
 from ingest.units import sentence_spans
 from core.errors import PeerhelpError
 from core.settings import Settings
@@ -333,21 +333,6 @@ class Assistant:
         text = compose_abstention(query, near, referral, contact, cites)
         trace.timings_ms["compose"] = _ms(t)
         return Answer(status="abstained", answer=text, citations=cites.items, language=lang)
-
-
-@per_index
-def scope_terms(index: IndexVersion) -> frozenset[str]:
-    """What the deployment is about: the profile's program, scope and referral topics, and the acronyms the
-    documents use."""
-    terms = index.profile.scope_terms() | corpus_acronyms(index)
-    return frozenset(t for t in terms if len(t) >= 3)  # not the 's' of "what's" or "peer's"
-
-
-_GLUED_CODE = re.compile(r"\b([A-Za-z]{1,4})(\d{2,5})\b")  # "sb803", "ab2098": a bill or form typed without its space
-
-
-def in_scope(index: IndexVersion, text: str) -> bool:
-    return bool((set(tokenize(text)) | set(tokenize(_GLUED_CODE.sub(r"\1 \2", text)))) & scope_terms(index))
 
 
 _TYPE_WORDS = set(tokenize("when date deadline due time cost costs fee fees price pay paid score percent hour hours minimum "

@@ -79,3 +79,19 @@ def corpus_acronyms(index: IndexVersion) -> set[str]:
     """Program acronyms the documents use (CAMHPRO, EPOC, PWI…), as BM25 tokens: they mark a question as in scope."""
     words = {w for c in index.chunks for w in re.findall(r"\b[A-Z][A-Z-]{2,}[A-Z]\b", c.text)}
     return {t for w in words for t in tokenize(w) if len(t) >= 3}
+
+
+@per_index
+def scope_terms(index: IndexVersion) -> frozenset[str]:
+    """What the deployment is about: the profile's program, scope and referral topics, and the acronyms the
+    documents use."""
+    terms = index.profile.scope_terms() | corpus_acronyms(index)
+    return frozenset(t for t in terms if len(t) >= 3)  # not the 's' of "what's" or "peer's"
+
+
+_GLUED_CODE = re.compile(r"\b([A-Za-z]{1,4})(\d{2,5})\b")  # "sb803", "ab2098": a bill or form typed without its space
+
+
+def in_scope(index: IndexVersion, text: str) -> bool:
+    """`text` (in the corpus's English) names what the deployment is about."""
+    return bool((set(tokenize(text)) | set(tokenize(_GLUED_CODE.sub(r"\1 \2", text)))) & scope_terms(index))
