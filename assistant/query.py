@@ -234,16 +234,27 @@ def asks_for_money(question: str) -> bool:
     return bool(_MONEY_WORDS.search(question))
 
 
+_NOT_COUNTED = {"do", "does", "did", "is", "are", "was", "were", "will", "can", "could", "should", "would", "of", "have",
+                "has", "had", "get", "got", "i", "you", "we", "they", "it", "there", "per", "in", "for", "to", "at",
+                "on", "a", "an", "the", "my", "our", "your", "does", "must", "need", "until", "before", "after"}
+
+
 def number_pattern(question: str) -> re.Pattern:
-    """What a number answering this question looks like: money for a fee, '48 states' for 'how many states'."""
+    """What a number answering this question looks like: '48 states' for 'how many states', money for a fee."""
+    m = re.search(r"\bhow (many|much|long)\s+((?:[a-z]+\s+){0,2}[a-z]+)", question, re.IGNORECASE)
+    counted = [w.lower() for w in m.group(2).split()] if m else []
+    counted = counted[:next((i for i, w in enumerate(counted) if w in _NOT_COUNTED), len(counted))]
+    # the noun the number counts is the first plural after "how many": 'days' of 'how many paid vacation days'
+    noun = next((w for w in counted if len(w) > 3 and w.endswith("s")), counted[0] if counted else "")
+    count = re.compile(rf"\b\d[\d,.]*[- ]+(?:[\w.-]+\s+){{0,3}}{noun.rstrip('s')[:5]}", re.IGNORECASE) if noun else None
+    if count is not None and m.group(1).lower() == "many":
+        return count
     if asks_for_money(question):
         return re.compile(r"\$\s?\d|\b\d[\d,]*\s*dollars\b", re.IGNORECASE)
     if re.search(r"\b(score|percent|passing|puntaje)\b", question, re.IGNORECASE):
         return re.compile(r"\d\s?%|\bscore\w*\b[^.]{0,40}\d|\d[^.]{0,40}\bscore", re.IGNORECASE)
-    m = re.search(r"\bhow (?:many|much|long)\s+([a-z]+)", question, re.IGNORECASE)
-    if m and m.group(1).lower() not in ("do", "does", "is", "are", "will", "can", "should", "would", "did", "of"):
-        stem = m.group(1).lower().rstrip("s")[:5]
-        return re.compile(rf"\b\d[\d,.]*[- ]+(?:[\w.-]+\s+){{0,3}}{stem}", re.IGNORECASE)
+    if count is not None:
+        return count
     if re.search(r"\b(hours?|horas)\b", question, re.IGNORECASE):
         return re.compile(r"\b\d+[- ]hours?\b", re.IGNORECASE)
     return re.compile(r"\d")

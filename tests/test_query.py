@@ -115,6 +115,10 @@ def test_number_pattern__fits_the_question():
     assert not number_pattern("How much does the exam cost?").search("Available Beginning Dec. 22")
     assert number_pattern("How many states have certification?").search("Currently, 42 States and D.C. have")
     assert not number_pattern("What is the passing score?").search("In 2020, California passed a law")
+    # the noun a count asks for is the first plural after "how many", even past an adjective or a money word
+    days = number_pattern("how many paid vacation days do new staff get")
+    assert days.search("Staff earn 12 paid vacation days a year") and not days.search("Staff are paid $24.15 per hour")
+    assert number_pattern("how many peer orgs got round 1 money").search("supports 45 peer-run organizations")
 
 
 def test_anchors__program_names_numbers_and_the_profiles_rules():
