@@ -70,8 +70,14 @@ _DATE = (rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{4}}[-/.]\d{{1,2}}[-/.]\
          rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:\d{{4}}|['’]\d{{2}}\b)|"
          rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?{_MONTHS},?\s+(?:de(?:l)?\s+)?(?:\d{{4}}|\d{{2}}\b)|"
          rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+de\s+{_MONTHS})")
+_DAY_WORDS = (r"(?:primero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|quince|"
+              r"dieci\w+|veinti\w+|veinte|treinta(?:\s+y\s+uno)?)")
+# after a cue, also a month and year ("dob 3/88"), a year alone ("born in '85") and a day in words ("nueve de
+# septiembre del 79")
 _DOB = re.compile(rf"(?i:\b(?:dob|d\.o\.b|date\s+of\s+birth|birth\s*date|born|birth\s*day|b-?day|fecha\s+de\s+nac|"
-                  rf"nac[ií]|naci[óo]|nacimiento|cumplea[ñn]os)\b[^\d\n]{{0,25}}?)({_DATE})", re.IGNORECASE)
+                  rf"nac[ií]|naci[óo]|nacimiento|cumplea[ñn]os)\b[^\d\n]{{0,25}}?)"
+                  rf"({_DATE}|{_DAY_WORDS}\s+de\s+{_MONTHS}(?![a-záéíóú])(?:,?\s+(?:de(?:l)?\s+)?(?:\d{{4}}|\d{{2}}\b))?|"
+                  rf"\d{{1,2}}/(?:19|20)?\d{{2}}\b|['’]\d{{2}}\b|(?:19|20)\d{{2}}\b)", re.IGNORECASE)
 # A full date in a birth year (1920–2010; '86 and '03 too) is a birth date in these messages, cue or not: program
 # dates (exams, deadlines, trainings) fall in the 2020s.
 _BIRTH_YEAR = r"(?:19[2-9]\d|200\d|2010)"
