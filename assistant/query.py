@@ -32,7 +32,8 @@ _INJECTION = re.compile(
     r"|\bignora\w*\b[^.?!\n]{0,40}\binstrucciones", re.IGNORECASE)
 _FOLLOW_UP_START = re.compile(r"^\s*(and|also|what about|how about|what if|ok(ay)?,? and|then|y|¿y|¿y qué|qué tal|y si|and for)\b",
                               re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(it|that|this|they|them|there|those|these|eso|esto|ello|ellos|ahí|allí)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(it|that|this|they|them|there|those|these|he|him|his|she|her|eso|esto|ello|ellos|ella|él|ahí|allí)\b",
+                      re.IGNORECASE)
 
 ANSWER_TYPES = {
     "email": re.compile(r"\b(e-?mails?|correo|contact(o|ar)?|reach (out|them)|write to|who (do|can|should) i (ask|contact|talk|write)"

@@ -21,6 +21,8 @@ def test_analyze__follow_up_substitutes_the_county():
 def test_analyze__follow_up_with_pronoun_carries_the_topic():
     q = analyze("when is it due?", ["How do I apply for the EPOC grant?"])
     assert q.follow_up and q.answer_type == "date" and "EPOC" in q.text
+    # a person named in the last answer: "her" even when the rest of the message names a program topic ("job")
+    assert analyze("what's her job title", ["Who is the lead staff on the program?"], in_scope=lambda t: True).follow_up
 
 
 def test_answer_type__definitions_typed_casually():
