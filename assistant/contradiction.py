@@ -178,6 +178,14 @@ def _figures(text: str) -> dict[str, tuple[str | None, str | None]]:
     return out
 
 
+def _counted(text: str) -> set[tuple[str, str]]:
+    """Each number with the unit it counts, the unit right after it or one word later ('5 business days')."""
+    words = _words(text)
+    return {(w.replace(",", "").removesuffix(".0"), unit) for i, w in enumerate(words) if w[0].isdigit()
+            for unit in [_UNITS.get(words[i + 1]) if i + 1 < len(words) else None,
+                         _UNITS.get(words[i + 2]) if i + 2 < len(words) else None] if unit}
+
+
 def _opposite(claim: set[str], support: set[str]) -> str | None:
     for one, other in _OPPOSITES:
         for mine, theirs in ((one, other), (other, one)):
@@ -342,6 +350,13 @@ def contradiction(claim: str, support: list[str], language: str = "en") -> Findi
             return Finding("quantifier", f"'{direction} {number}' where the passage says '{their_direction} {number}'")
         if unit and their_unit and unit != their_unit:
             return Finding("unit", f"{number} {unit}s where the passage says {number} {their_unit}s")
+    # a count of a unit the passage's restated sentence counts differently ('5 years' where it says 'seven years'),
+    # though the number itself may occur elsewhere in the passage
+    theirs_counted, closest_counted = _counted(joined), _counted(" ".join(closest))
+    for number, unit in _counted(numerals(claim, language)) - theirs_counted:
+        other = sorted(n for n, u in closest_counted if u == unit and n != number)
+        if other:
+            return Finding("number", f"{number} {unit}s where the passage says {other[0]} {unit}s")
     # the supporting sentences about the same thing (two words in common): another may use the word elsewhere
     related = [s for s in support if len(claim_stems & set(tokenize(s))) >= 2] or closest
     found = _opposite(set(_words(claim)), {w for sentence in related for w in _words(sentence)})

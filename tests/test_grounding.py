@@ -187,3 +187,13 @@ def test_a_denial_counts_against_the_clause_it_belongs_to_and_a_stated_requireme
     assert found is not None and found.kind == "negation"
     assert contradiction("You don't need the advanced modules to get certified.", rule) is None
     assert contradiction("You need a diploma for certification.", ["A diploma is required; the advanced modules are not required."]) is None
+
+
+def test_a_count_of_a_unit_the_restated_sentence_counts_differently_is_a_number_contradiction():
+    from assistant.contradiction import contradiction
+
+    support = ["Logs are kept for at least seven years.", "Notes are due within 5 business days."]
+    found = contradiction("Logs are kept for 5 years.", support)
+    assert found is not None and found.kind == "number"
+    assert contradiction("Logs are kept for at least 7 years.", support) is None
+    assert contradiction("Notes are due within five business days.", support) is None
