@@ -166,13 +166,17 @@ def _direction_before(words: list[str], i: int) -> str | None:
     return max(hits)[2] if hits else None
 
 
+def _number(word: str) -> str:
+    return word.replace(",", "").removesuffix(".0")
+
+
 def _figures(text: str) -> dict[str, tuple[str | None, str | None]]:
     """Each number in the text: the direction of the limit around it and the unit after it."""
     words = _words(text)
     out: dict[str, tuple[str | None, str | None]] = {}
     for i, w in enumerate(words):
         if w[0].isdigit():
-            number = w.replace(",", "").removesuffix(".0")
+            number = _number(w)
             unit = _UNITS.get(words[i + 1]) if i + 1 < len(words) else None
             out.setdefault(number, (_direction_before(words, i), unit))
     return out
@@ -181,7 +185,7 @@ def _figures(text: str) -> dict[str, tuple[str | None, str | None]]:
 def _counted(text: str) -> set[tuple[str, str]]:
     """Each number with the unit it counts, the unit right after it or one word later ('5 business days')."""
     words = _words(text)
-    return {(w.replace(",", "").removesuffix(".0"), unit) for i, w in enumerate(words) if w[0].isdigit()
+    return {(_number(w), unit) for i, w in enumerate(words) if w[0].isdigit()
             for unit in [_UNITS.get(words[i + 1]) if i + 1 < len(words) else None,
                          _UNITS.get(words[i + 2]) if i + 2 < len(words) else None] if unit}
 
@@ -359,7 +363,9 @@ def contradiction(claim: str, support: list[str], language: str = "en") -> Findi
             return Finding("number", f"{number} {unit}s where the passage says {other[0]} {unit}s")
     # the supporting sentences about the same thing (two words in common): another may use the word elsewhere
     related = [s for s in support if len(claim_stems & set(tokenize(s))) >= 2] or closest
-    found = _opposite(set(_words(claim)), {w for sentence in related for w in _words(sentence)})
+    # a word a negation attaches to is not said ("do not pay" is not "pay")
+    said = {w for w in _words(claim) if _stem(w) not in negated(claim, language)}
+    found = _opposite(said, {w for sentence in related for w in _words(sentence)})
     if found:
         return Finding("opposite", found)
     contrasted = _contrasted(claim, closest, language)

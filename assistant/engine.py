@@ -29,6 +29,7 @@ from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_
                              definition_term, enumeration_of, listed_things, names_in, number_pattern, question_parts,
                              refers_back, spelling_fixes)
 from assistant.policy import AbstentionPolicy, Decision, Evidence
+from assistant.privacy import warm_up as warm_redactor
 from assistant.ranking import Question, rank_evidence, told_terms
 from assistant.referral import find_contact
 from assistant.retrieval import HybridRetriever, Retriever, ScoredChunk, dense_text
@@ -131,6 +132,7 @@ class Assistant:
         _ = self.index
         for question in WARM_UP_QUESTIONS:
             self.ask(question)
+        warm_redactor()
 
     def ask(self, message: str, history: list[str] | None = None, conversation_id: str | None = None,
             county: str | None = None, on_draft: Callable[[str], None] | None = None) -> Answer:

@@ -237,7 +237,7 @@ def asks_for_money(question: str) -> bool:
 
 _NOT_COUNTED = {"do", "does", "did", "is", "are", "was", "were", "will", "can", "could", "should", "would", "of", "have",
                 "has", "had", "get", "got", "i", "you", "we", "they", "it", "there", "per", "in", "for", "to", "at",
-                "on", "a", "an", "the", "my", "our", "your", "does", "must", "need", "until", "before", "after"}
+                "on", "a", "an", "the", "my", "our", "your", "must", "need", "until", "before", "after"}
 
 
 def number_pattern(question: str) -> re.Pattern:

@@ -197,3 +197,14 @@ def test_a_count_of_a_unit_the_restated_sentence_counts_differently_is_a_number_
     assert found is not None and found.kind == "number"
     assert contradiction("Logs are kept for at least 7 years.", support) is None
     assert contradiction("Notes are due within five business days.", support) is None
+
+
+def test_paying_for_what_the_passage_calls_free_is_an_opposite():
+    from assistant.contradiction import contradiction
+
+    support = ["The support groups are free for families."]
+    found = contradiction("Families have to pay for the support groups.", support)
+    assert found is not None and found.kind == "opposite"
+    assert contradiction("Las familias pagan un copago por los grupos de apoyo.", support, "es") is not None
+    assert contradiction("Families do not pay anything for the support groups.", support) is None
+

@@ -55,6 +55,7 @@ def test_redact__each_kind_in_forms_people_write(text, secrets_):
     "hope here is the answer to my question",
     "everyone here says the exam is hard",
     "I was born in Fresno and the exam is on 3/12",
+    "the training is in Fresno County next week",
 ])
 def test_redact__ordinary_questions_pass_untouched(text):
     assert redact(text) == text
@@ -221,3 +222,9 @@ def test_redact__mailboxes_routes_city_tails_birth_dates_and_whole_names_in_the_
 ])
 def test_redact__program_dates_roads_titles_and_counts_near_a_zip_code_are_not_personal(text):
     assert redact(text) == text
+
+
+def test_a_street_line_keeps_its_city_but_not_the_county_after_it():
+    out = redact("I live at 22 Oak St in Fresno County and used to live at 9 Elm Ave in Visalia")
+    assert "Fresno County" in out and "Visalia" not in out and "Oak" not in out, out
+
