@@ -37,7 +37,7 @@ def plain(text: str) -> str:
         word = core.lower()
         nxt = tokens[i + 1].group().lower().rstrip("?!.,;:") if i + 1 < len(tokens) else ""
         between = i > 0 and nxt.isalpha()
-        if word in SHORTHAND:
+        if word in SHORTHAND and not (len(core) == 1 and core.isupper()):  # "Form R", "Plan U" are letters
             new = SHORTHAND[word]
         elif word == "4" and i > 0 and tokens[i - 1].group().isalpha() and (
                 nxt in _BEFORE_FOR or tokens[i - 1].group().lower() == "stand"):  # "page 4." stays a number

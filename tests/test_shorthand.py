@@ -19,7 +19,7 @@ def test_shorthand_is_spelled_out(typed, read):
 
 
 @pytest.mark.parametrize("typed", ["I worked 4 years as a peer", "see section 4.", "what is on page 4?", "W 2nd St",
-                                   "the letter n"])
+                                   "the letter n", "Is Form R required for U visas?"])
 def test_numbers_and_letters_that_mean_themselves_stay(typed):
     assert plain(typed) == typed
 
