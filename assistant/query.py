@@ -42,7 +42,8 @@ ANSWER_TYPES = {
     "phone": re.compile(r"\b(phone|call|dial[- ]?in|tel[eé]fono|llamar|number to call)\b", re.IGNORECASE),
     # "when" asks for a date at the start of a clause or before a verb ("when is it due"), not in "how do I … when I …".
     # "cuándo" asks when; an unaccented "cuando" asks only after "¿" or "y" ("Cuando apruebe el examen, …" means "once")
-    "date": re.compile(r"\b(what date|which date|deadline|due|by what|what time|start(ed)? date|cuándo|fecha|plazo)\b|"
+    "date": re.compile(r"\b(what date|which date|deadline|due|by what|what time|start(ed)? date|cuándo|fecha|plazo|"
+                       r"(what|which|qu[eé]) (year|month|day|a[nñ]o|mes|d[ií]a)s?)\b|"
                        r"(¿\s*|\by\s+)cuando\b|"
                        r"(^|[^\w\s']\s*|\b(and|so|but|then|ok|okay)\s+)when\b|"
                        r"\bwhen\s+(is|are|was|were|do|does|did|will|can|could|should|would|has|have|had)\b", re.IGNORECASE),

@@ -72,7 +72,8 @@ def test_the_email_veto_looks_at_the_neighbour_quoted_with_the_lead(bot):
 
 
 def test_a_question_without_program_words_but_a_near_passage_gets_the_documents_reply_not_the_scope_reply(bot):
-    a, trace = bot.ask_with_trace("who started the summer academic enrichment thing")
+    # far above the nearness line (coverage about 0.8), so a small numeric drift between CPUs cannot flip it
+    a, trace = bot.ask_with_trace("when did the literacy math and science tutoring start")
     assert a.status == "abstained" and not trace.decision.startswith("scope")
     assert "don't answer" in a.answer and a.citations
 

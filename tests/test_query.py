@@ -36,6 +36,13 @@ def test_answer_type__definitions_typed_casually():
     assert answer_type("I like the program. When is the deadline?", []) == "date"
 
 
+def test_answer_type__a_year_or_day_asked_for_is_a_date_question():
+    assert answer_type("what year did the workshops begin", []) == "date"
+    assert answer_type("¿En qué año empezó el programa?", []) == "date"
+    assert answer_type("which day of the week is the office open", []) == "date"
+    assert answer_type("what is the exam fee for renewals this year", []) != "date"
+
+
 def test_answer_type__a_fee_named_in_a_yes_no_question_is_not_an_amount_question():
     assert answer_type("Does the county pay for the training?", []) == "general"
     assert answer_type("¿Me reembolsan el renewal fee?", []) == "general"
