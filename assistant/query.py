@@ -248,7 +248,9 @@ def number_pattern(question: str) -> re.Pattern:
     counted = counted[:next((i for i, w in enumerate(counted) if w in _NOT_COUNTED), len(counted))]
     # the noun the number counts is the first plural after "how many": 'days' of 'how many paid vacation days'
     noun = next((w for w in counted if len(w) > 3 and w.endswith("s")), counted[0] if counted else "")
-    count = re.compile(rf"\b\d[\d,.]*[- ]+(?:[\w.-]+\s+){{0,3}}{noun.rstrip('s')[:5]}", re.IGNORECASE) if noun else None
+    # up to three describing words may sit between ('3 paid vacation days'), not a phrase ('$300 stipend for each intern')
+    between = rf"(?:(?!(?:{'|'.join(sorted(_NOT_COUNTED))})\b)[\w.-]+\s+){{0,3}}"
+    count = re.compile(rf"\b\d[\d,.]*\)?[- ]+{between}{noun.rstrip('s')[:5]}", re.IGNORECASE) if noun else None
     if count is not None and m.group(1).lower() == "many":
         return count
     if asks_for_money(question):

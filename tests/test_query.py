@@ -128,6 +128,10 @@ def test_number_pattern__fits_the_question():
     days = number_pattern("how many paid vacation days do new staff get")
     assert days.search("Staff earn 12 paid vacation days a year") and not days.search("Staff are paid $24.15 per hour")
     assert number_pattern("how many peer orgs got round 1 money").search("supports 45 peer-run organizations")
+    # describing words may sit between the number and the noun, a phrase may not; a number in brackets still counts
+    interns = number_pattern("How many peer interns is the agency taking?")
+    assert interns.search("We take 6 peer interns") and not interns.search("a $300 stipend for each intern")
+    assert number_pattern("how many peers can 1 supervisor have").search("no more than eight (8) peer staff")
 
 
 def test_anchors__program_names_numbers_and_the_profiles_rules():
