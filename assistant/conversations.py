@@ -9,6 +9,7 @@ API worker shares the one database, so a conversation continues whichever worker
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,10 +70,11 @@ class Feedback:
 class ConversationStore:
     """Usage: `store.remember(cid, question, status, language)`; `store.history(cid)`; `store.purge()`."""
 
-    def __init__(self, url: str, retention_days: float = 30, max_turns: int = 6):
+    def __init__(self, url: str, retention_days: float = 30, max_turns: int = 6, redactor: Callable[[str], str] = redact):
+        """`redactor`: what every stored text passes through (the assistant's knows its documents' own words)."""
         if retention_days <= 0:
             raise ValueError("retention_days must be positive")
-        self.retention_seconds, self.max_turns = retention_days * 86400, max_turns
+        self.retention_seconds, self.max_turns, self.redact = retention_days * 86400, max_turns, redactor
         self._engine = open_engine(url)
         try:
             upgrade(self._engine)
@@ -102,7 +104,7 @@ class ConversationStore:
         """Returns the turn's message id, which feedback refers to: random, so no one can guess another's."""
         key = secrets.token_hex(16)
         with self._engine.begin() as db:
-            db.execute(insert(turns).values(conversation_id=conversation_id, at=now or time.time(), question=redact(question),
+            db.execute(insert(turns).values(conversation_id=conversation_id, at=now or time.time(), question=self.redact(question),
                                             status=status, language=language, message_key=key))
         return key
 
@@ -118,7 +120,7 @@ class ConversationStore:
                 return False
             db.execute(delete(feedback_table).where(feedback_table.c.turn_id == turn.id))
             db.execute(insert(feedback_table).values(turn_id=turn.id, conversation_id=conversation_id, at=now or time.time(),
-                                                     rating=rating, comment=redact(comment.strip()), question=turn.question,
+                                                     rating=rating, comment=self.redact(comment.strip()), question=turn.question,
                                                      status=turn.status, language=turn.language))
         return True
 
@@ -148,7 +150,7 @@ class ConversationStore:
 
     def resolve_gap(self, question: str, now: float | None = None) -> None:
         """Staff marked the gap group this (already redacted) question represents as resolved."""
-        question = redact(question.strip())
+        question = self.redact(question.strip())
         with self._engine.begin() as db:
             db.execute(delete(resolved_table).where(resolved_table.c.question == question))
             db.execute(insert(resolved_table).values(question=question, at=now or time.time()))

@@ -29,6 +29,7 @@ from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_
                              definition_term, enumeration_of, listed_things, names_in, number_pattern, question_parts,
                              refers_back, spelling_fixes)
 from assistant.policy import AbstentionPolicy, Decision, Evidence
+from assistant.privacy import ordinary_words_of, redact
 from assistant.privacy import warm_up as warm_redactor
 from assistant.ranking import Question, rank_evidence, told_terms
 from assistant.referral import find_contact
@@ -100,7 +101,8 @@ class Assistant:
     @property
     def conversations(self) -> ConversationStore:
         if self._conversations is None:
-            self._conversations = ConversationStore(self.settings.state_url, self.settings.retention_days)
+            self._conversations = ConversationStore(self.settings.state_url, self.settings.retention_days,
+                                                    redactor=lambda text: redact(text, ordinary_words_of(self.index)))
         return self._conversations
 
     @property
@@ -122,6 +124,7 @@ class Assistant:
                                             "`peerhelp ingest` with the same PEERHELP_EMBEDDING_MODEL as the server.")
                     _ = index.collection, index.bm25, index.unit_embeddings  # loaded (and checked) before a question waits
                     corpus_statistics(index)
+                    ordinary_words_of(index)
                     self._index = index
                     self._retriever = self._fixed_retriever or HybridRetriever(index, self.embedder)
                 self._pointer_mtime = mtime

@@ -11,6 +11,11 @@ from pathlib import Path
 
 from wordfreq import zipf_frequency
 
+# A word at least this common (wordfreq's zipf scale, 3 = once per million words) is a word first and a name second:
+# 'will', 'may', 'hope', 'mark' (5.0–6.5); 'kevin', 'grace', 'maria' (4.3–4.6) are names. Read by the rules and the
+# tagger; the rules' other lines are in assistant/privacy.py.
+EVERYDAY_ZIPF = 5.0
+
 
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:

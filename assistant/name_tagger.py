@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.name_lists import bare, first_names, surnames, zipf, zipf_in
+from assistant.name_lists import EVERYDAY_ZIPF, bare, first_names, surnames, zipf, zipf_in
 from core.errors import PeerhelpError
 
 MODEL_FILE = Path(__file__).parent / "data" / "name_tagger.json"
@@ -38,6 +38,8 @@ _ASKS = {"ask", "call", "tell", "email", "text", "contact", "told", "asked", "em
 _HERE = {"here", "aqui", "aquí", "again", "otra", "speaking"}
 _PLACE_START = {"san", "santa", "santo", "los", "las", "el", "saint", "st", "fort", "port", "mount", "lake", "new",
                 "condado", "county", "city", "ciudad", "in", "en", "at"}
+_ARTICLES = {"the", "el", "la", "los", "las", "del", "al"}  # before a capitalised run: an organisation's or a program's name
+_JOINERS = {"de", "del", "of", "for", "y", "and"}  # inside one: "Programa de Capacitación de Intérpretes"
 _PLACES = {"county", "condado", "city", "ciudad", "center", "centre", "clinic", "hospital", "university", "college",
            "department", "program", "agency", "church", "street", "st", "avenue", "ave", "blvd", "road", "health",
            "services", "school", "office", "california", "ca", "valley", "beach", "park", "lake", "mountain"}
@@ -126,25 +128,29 @@ class NameTagger:
     def spans(self, text: str, ruled: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Runs of name words (particles between two name words belong to the run). Whatever the probability, a word
         is not taken when it is shaped like an acronym in a message not written in capitals (CalMHSA, BHIN, CEUs),
-        stands in a capitalised run after 'the' (the Core Competencies course) or before a place or organisation
+        holds a digit (H0038), stands in a capitalised run after an article (the Core Competencies course, el
+        Departamento de Salud Mental) or before a place or organisation
         word (San Diego County), or starts a place name (San, Santa, Los):
         those name things, not people; the rules may still take them."""
         tokens = tokens_of(text)
         letters = [c for c in text if c.isalpha()]
-        shouting = sum(c.isupper() for c in letters) > 0.6 * max(len(letters), 1)
+        # written in capitals: a long enough message mostly in capitals ("What is CAMHPRO?" is not shouting)
+        shouting = len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
         marked = []
         for i, (token, p) in enumerate(zip(tokens, self.probabilities(text, tokens, ruled))):
             acronym = not shouting and re.search(r"[A-Z]{2}", token.text) is not None  # DHCS, CalMHSA; not McNeil, O'Neil
-            j = i - 1
-            while j >= 0 and tokens[j].text[:1].isupper():  # "the Core Competencies": the whole capitalised run
+            j = i - 1  # "the Core Competencies", "el Departamento de Salud Mental": the whole capitalised run
+            while j >= 0 and (tokens[j].text[:1].isupper() or j > 0 and _low(tokens[j].text) in _JOINERS
+                              and tokens[j - 1].text[:1].isupper()):
                 j -= 1
-            after_the = j >= 0 and j < i and tokens[j].text.lower() == "the"
+            after_the = j >= 0 and _low(tokens[j].text) in _ARTICLES and _low(tokens[j + 1].text) not in _TITLES
             k = i + 1
             while k < len(tokens) and tokens[k].text[:1].isupper() and _low(tokens[k].text) not in _PLACES:
                 k += 1  # "San Diego County": the whole capitalised run before the place word
             before_place = k < len(tokens) and _low(tokens[k].text) in _PLACES
             place_start = _low(token.text) in _PLACE_START and token.text[:1].isupper()  # San, Santa, Los …
-            marked.append(p >= self.threshold and not (acronym or after_the or before_place or place_start))
+            coded = any(c.isdigit() for c in token.text)  # a code, not a name: H0038, 21-041
+            marked.append(p >= self.threshold and not (acronym or coded or after_the or before_place or place_start))
         for i in range(1, len(tokens) - 1):
             if not marked[i] and _low(tokens[i].text) in _PARTICLES and marked[i - 1] and marked[i + 1]:
                 marked[i] = True
@@ -156,7 +162,13 @@ class NameTagger:
                 spans[-1] = (spans[-1][0], token.end)
             else:
                 spans.append((token.start, token.end))
-        return spans
+        # one everyday word opening a sentence is that word ("Do the courses count", "Durante cuántos años")
+        return [(s, e) for s, e in spans if not (_opens_sentence(text, s) and " " not in text[s:e]
+                                                 and zipf(text[s:e]) >= EVERYDAY_ZIPF)]
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    return re.search(r"(?:^|[.!?:\n])[\s¿¡\"“]*$", text[:start]) is not None
 
 
 @lru_cache(maxsize=1)

@@ -8,17 +8,21 @@ unit, city and ZIP that follow), then names. A name is found by what introduces 
 "Dr.", "Name:", a signature line) or by its shape (a first name from the `gender-guesser` list of about 40,000,
 then capitalised words or surnames from the `zxcvbn` census list). Place names that start with a saint's or an
 article ("San Diego", "Los Ángeles") and words in everyday use ("Will", "Grace", "Mark") are not names unless
-something introduces them. What the rules miss, a learned tagger finds (assistant/name_tagger.py: every word read
+something introduces them, nor are words the deployment's own documents write in lower case ("Peer Support", "Fair
+Hearing": `ordinary_words`). What the rules miss, a learned tagger finds (assistant/name_tagger.py: every word read
 with its neighbours, weights fitted here on helper-written messages): no model with weights inside a PyPI wheel
 does this offline for English and Spanish (spaCy's and Presidio's models are downloads); measured in
 evals/README.md, "Personal details".
 """
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 
 from assistant.addresses import STREET_LINES, place_after
-from assistant.name_lists import bare, first_names, surnames, zipf
+from assistant.name_lists import EVERYDAY_ZIPF, bare, first_names, surnames, zipf
 from assistant.name_tagger import load as load_tagger
+from ingest.store import IndexVersion, per_index
 
 PLACEHOLDER = {"email": "[email]", "ssn": "[id number]", "cin": "[id number]", "id": "[id number]",
                "phone": "[phone]", "dob": "[date of birth]", "address": "[address]", "name": "[name]"}
@@ -137,8 +141,7 @@ _CONTRACTION = re.compile(r"[A-Za-z]+['’](?:m|s|re|ve|ll|d|t)", re.IGNORECASE)
 _INFORMAL = {"im", "ive", "id", "ill", "its", "thats", "dont", "cant", "wont", "didnt", "doesnt", "isnt", "u", "ur", "pls",
              "plz", "lol", "thx", "btw", "asap"}
 # The word-frequency lines of the name decision, in one place, set by hand on the two tuning sets (evals/README.md,
-# "Personal details"); zipf is wordfreq's scale, 3 = once per million words.
-EVERYDAY_ZIPF = 5.0  # 'will', 'may', 'hope', 'mark' (5.0–6.5) are words first; 'kevin', 'grace', 'maria' (4.3–4.6) names
+# "Personal details"); zipf is wordfreq's scale, 3 = once per million words. EVERYDAY_ZIPF is in name_lists.py.
 RARE_ZIPF = 4.6  # a lower-case first name after an introduction must be rarer than this ('file' 4.9 is a word)
 UNKNOWN_ZIPF = 3.0  # a capitalised word in neither name list reads as a name only if hardly used otherwise
 # a lower-case first name after an introduction with a known name after it may be this common ('carlos' 5.1, a
@@ -276,7 +279,32 @@ def _overlapping(pattern: re.Pattern, text: str):
 _SIGNS_IN = re.compile(r"[ \t]*,?[ \t]+(?:here|aqu[ií])[ \t]*(?:[.,!:;—–-]|$|again\b|otra\s+vez\b)", re.IGNORECASE)
 
 
-def ruled_names(text: str) -> list[tuple[int, int]]:
+_LOWER_WORD = re.compile(r"(?<![\w@.'’-])[a-záéíóúñü]{3,}(?![\w@'’-])")
+_ADDRESSES = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+")
+ORDINARY_MIN = 2  # a word the documents write in lower case this often is one of their ordinary words
+
+
+def ordinary_words(texts: Iterable[str]) -> frozenset[str]:
+    """The words a deployment's documents write in lower case (outside emails and web addresses): in its users'
+    questions the same words capitalised ("Medi-Cal Peer Support Specialist") name the program, not a person."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(bare(w) for w in _LOWER_WORD.findall(_ADDRESSES.sub(" ", text)))
+    return frozenset(w for w, n in counts.items() if n >= ORDINARY_MIN)
+
+
+@per_index
+def ordinary_words_of(index: IndexVersion) -> frozenset[str]:
+    return ordinary_words(c.text for c in index.chunks)
+
+
+def _only_ordinary(text: str, start: int, end: int, ordinary: frozenset[str]) -> bool:
+    words = [bare(re.sub(r"['’]s$", "", w)) for w in re.findall(r"[^\W\d_][\w'’-]*", text[start:end])]
+    return bool(words) and all(w in ordinary for w in words)
+
+
+def ruled_names(text: str, ordinary: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    """Names the rules find. `ordinary`: a name found by its shape alone, made only of these words, is not one."""
     spans = []
     for pattern in _CUED:
         for m in _overlapping(pattern, text):
@@ -291,6 +319,8 @@ def ruled_names(text: str) -> list[tuple[int, int]]:
         if m.start(1) < covered:
             continue
         name = _name_words(m.group(1), cued=False)
+        if name and _only_ordinary(text, m.start(1), m.start(1) + len(name), ordinary):
+            continue
         if name and (len(name.split()) >= 2 or _introduced_by_shape(text, m.start(1) + len(name))):
             spans.append((m.start(1), m.start(1) + len(name)))
             covered = m.start(1) + len(name)
@@ -307,7 +337,7 @@ def _introduced_by_shape(text: str, end: int) -> bool:
     return bool(re.match(r"\s*(?:here\b|aqu[ií]\b|again\b|otra\s+vez\b|from\b|de\s+parte\b)", after))
 
 
-def _spans(text: str) -> list[tuple[int, int, str]]:
+def _spans(text: str, ordinary: frozenset[str]) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
 
     def add(pattern: re.Pattern, kind: str, group: int = 0) -> None:
@@ -330,8 +360,9 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
         for m in p.finditer(text):
             place = place_after().match(text, m.end())
             found.append((m.start(), place.end() if place else m.end(), "address"))
-    ruled = ruled_names(text)
-    for s, e in ruled + load_tagger().spans(text, ruled):
+    ruled = ruled_names(text, ordinary)
+    tagged = [(s, e) for s, e in load_tagger().spans(text, ruled) if not _only_ordinary(text, s, e, ordinary)]
+    for s, e in ruled + tagged:
         e = _continued(text, e)
         if not _names_a_place(text, e):
             found.append((_preceded(text, s), e, "name"))
@@ -344,12 +375,13 @@ def warm_up() -> None:
     redact("Hola, soy Ana Ruiz, 12 Oak St, Fresno")
 
 
-def redact(text: str) -> str:
+def redact(text: str, ordinary: frozenset[str] = frozenset()) -> str:
     """`text` with every personal detail found replaced by its placeholder ('[name]', '[phone]', …); where two
     findings overlap, the one that starts first (then the longer) wins, and the other keeps what reaches past it
-    (an address match that began on the year of a date of birth before it)."""
+    (an address match that began on the year of a date of birth before it). `ordinary`: the deployment's own words
+    (`ordinary_words`), never a name unless something introduces them."""
     kept: list[tuple[int, int, str]] = []
-    for start, end, kind in sorted(_spans(text), key=lambda s: (s[0], -(s[1] - s[0]))):
+    for start, end, kind in sorted(_spans(text, ordinary), key=lambda s: (s[0], -(s[1] - s[0]))):
         if kept and start < kept[-1][1]:
             rest = re.search(r"\d" if kind == "address" else r"\w", text[kept[-1][1]:end])  # a street line starts at its number
             if not rest:

@@ -1,6 +1,7 @@
 """How many personal details the redactor (assistant/privacy.py) catches, and how many ordinary words it takes.
 
-Run: `python -m evals.privacy_eval SET.jsonl [SET.jsonl …]`. A set holds one message per line,
+Run: `python -m evals.privacy_eval SET.jsonl [SET.jsonl …]`. The redactor reads the messages as the assistant does,
+knowing the words the seed documents write in lower case (`corpus/`, or PEERHELP_CORPUS_DIR). A set holds one message per line,
 `{"id", "language", "message", "pii": [{"kind", "text"}]}`, where each `text` is the detail exactly as typed.
 The sets are written by helpers who see no code and are kept outside the project (they are full of invented
 names, numbers and addresses); evals/README.md, "Personal details", keeps what each one measured.
@@ -18,7 +19,10 @@ from collections import Counter
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from assistant.privacy import redact
+from assistant.privacy import ordinary_words, redact
+from core.settings import Settings
+from ingest.manifest import read_manifest
+from ingest.pipeline import cleaned_text_of
 
 KINDS = ("name", "address", "dob", "email", "phone", "ssn", "cin")
 _WORD = re.compile(r"[\w'’]+")
@@ -69,12 +73,12 @@ def _ordinary_removed(message: str, details: list[str], output: str) -> tuple[in
     return sum(i not in matched for i in ordinary), len(ordinary)
 
 
-def score(items: list[dict]) -> dict:
+def score(items: list[dict], document_words: frozenset[str] = frozenset()) -> dict:
     caught, total = Counter(), Counter()
     removed = ordinary = 0
     misses = []
     for item in items:
-        output = redact(item["message"])
+        output = redact(item["message"], document_words)
         outside = item["message"]
         for detail in item["pii"]:
             outside = outside.replace(detail["text"], " ")
@@ -92,7 +96,9 @@ def score(items: list[dict]) -> dict:
 
 def main(paths: list[str]) -> None:
     items = [json.loads(line) for p in paths for line in Path(p).read_text(encoding="utf-8").splitlines() if line.strip()]
-    result = score(items)
+    settings = Settings()
+    document_words = ordinary_words(cleaned_text_of(settings, e)[1] for e in read_manifest(settings.corpus_dir))
+    result = score(items, document_words)
     print("| kind | caught |\n|---|---|")
     for kind, (c, t) in result["recall"].items():
         print(f"| {kind} | {c}/{t} = {c / t:.3f} |")

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from assistant.conversations import ConversationStore
 from assistant.engine import Assistant
-from assistant.privacy import redact
+from assistant.privacy import ordinary_words, redact
 from peerhelp.api import create_app
 from core.settings import Settings
 from tests.conftest import SEED_CORPUS
@@ -59,6 +59,33 @@ def test_redact__each_kind_in_forms_people_write(text, secrets_):
 ])
 def test_redact__ordinary_questions_pass_untouched(text):
     assert redact(text) == text
+
+
+def test_redact__the_documents_own_words_are_not_names_unless_introduced():
+    words = ordinary_words(["A peer support specialist may bill, we hope.", "Each peer support specialist, we hope, bills",
+                            "Write to robles@x.org, robles@x.org"])  # a word written twice in lower case is the documents'
+    assert {"peer", "support", "specialist", "hope"} <= words and "robles" not in words
+    question = "Is there a minimum age for a Medi-Cal Peer Support Specialist?"
+    assert redact(question, words) == question
+    assert redact("my name is Hope Delgado", words) == "my name is [name]"
+
+
+@pytest.mark.parametrize("text", [
+    "Do the specialization courses count toward renewal hours?",  # an everyday word opening a sentence
+    "¿Durante cuántos años guarda el condado los expedientes?",
+    "What is CAMHPRO?",  # an acronym in a short message is not shouting
+    "What is the rate for one unit of H0038?",  # a code
+    "¿Qué ofrece el Departamento de Salud Mental de Los Ángeles?",  # a capitalised run after an article
+])
+def test_redact__program_words_codes_and_organisations_are_not_names(text):
+    assert redact(text) == text
+
+
+def test_the_assistants_store_knows_its_documents_words(seed_index, embedder, tmp_path):
+    settings = Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS, state_db=tmp_path / "state.sqlite")
+    store = Assistant(settings, embedder=embedder).conversations
+    store.remember("c1", "Is there a minimum age to become a Medi-Cal Peer Support Specialist? I'm Rosa Delgado", "answered", "en")
+    assert store.history("c1") == ["Is there a minimum age to become a Medi-Cal Peer Support Specialist? I'm [name]"]
 
 
 def test_conversation_store__bounded_history_redacted_rows_purge_and_forget(tmp_path):
