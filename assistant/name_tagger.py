@@ -140,8 +140,9 @@ class NameTagger:
         for i, (token, p) in enumerate(zip(tokens, self.probabilities(text, tokens, ruled))):
             acronym = not shouting and re.search(r"[A-Z]{2}", token.text) is not None  # DHCS, CalMHSA; not McNeil, O'Neil
             j = i - 1  # "the Core Competencies", "el Departamento de Salud Mental": the whole capitalised run
-            while j >= 0 and (tokens[j].text[:1].isupper() or j > 0 and _low(tokens[j].text) in _JOINERS
-                              and tokens[j - 1].text[:1].isupper()):
+            while j >= 0 and _low(tokens[j].text) not in _ARTICLES and (tokens[j].text[:1].isupper() or j > 0 and
+                                                                        _low(tokens[j].text) in _JOINERS
+                                                                        and tokens[j - 1].text[:1].isupper()):
                 j -= 1
             after_the = j >= 0 and _low(tokens[j].text) in _ARTICLES and _low(tokens[j + 1].text) not in _TITLES
             k = i + 1

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from assistant.addresses import STREET_LINES, place_after
-from assistant.name_lists import EVERYDAY_ZIPF, bare, first_names, surnames, zipf
+from assistant.name_lists import EVERYDAY_ZIPF, bare, first_names, place_names, surnames, zipf
 from assistant.name_tagger import load as load_tagger
 from ingest.store import IndexVersion, per_index
 
@@ -39,7 +39,8 @@ _EMAIL = [
                rf"{_DOT}(?:com|org|net|edu|gov|us|mx)\b", re.IGNORECASE),
     # written out: "(at)"/"[arroba]" always; a bare "at" only after something shaped like a mailbox (a dot, an
     # underscore or a digit in it) or before a mail host, so "meet me at home" stays
-    re.compile(rf"[\w.+-]+\s*[\[(]\s*(?:at|arroba)\s*[\])]\s*[\w-]+(?:{_DOT}[\w-]+)*", re.IGNORECASE),
+    re.compile(rf"[\w.+-]+(?:\s*[\[(]\s*(?:dot|punto)\s*[\])]\s*[\w+-]+)*\s*[\[(]\s*(?:at|arroba)\s*[\])]\s*[\w-]+"
+               rf"(?:{_DOT}[\w-]+)*", re.IGNORECASE),
     re.compile(rf"\b(?=[\w.+-]*[a-zA-Z])[\w+-]*[._\d][\w.+-]*{_AT}[\w-]+(?:{_DOT}(?:com|org|net|edu|gov|us|mx)\b)?", re.IGNORECASE),
     re.compile(rf"\b[\w.+-]+{_AT}{_MAIL_HOSTS}(?:{_DOT}(?:com|org|net)\b)?", re.IGNORECASE),
 ]
@@ -97,7 +98,7 @@ _CUED_NAME = (rf"(?:{_NAME_TOKEN}|[a-záéíóúñü][\wáéíóúñü'’-]+)(?
               r"[a-záéíóúñü][\wáéíóúñü'’-]+)){0,4}")
 _INTRODUCTIONS = (r"my\s+name\s+is|my\s+full\s+name\s+is|name\s*:?|full\s+name\s*:?|nombre\s*:?|me\s+llamo|mi\s+nombre\s+es|"
                   r"ask\s+for|pregunten?\s+por|preguntar\s+por|"
-                  r"i\s+am\s+called|i'?m|i\s+am|this\s+is|it['’]s|soy|habla|aqu[ií]\s+(?:est[áa]\s+)?|firmado\s*:|"
+                  r"i\s+am\s+called|i'?m|i\s+am|this\s+is|it['’]s|(?:^|(?:hey|hi|hello|yo|hola)[,!]?\s+)its|soy|habla|aqu[ií]\s+(?:est[áa]\s+)?|firmado\s*:|"
                   r"signed\s*:|contact(?:\s+me|\s+info)?\s*:|call\s+me|ll[áa]menme|re\s*:\s*application\s*[—–-]")
 _ROLES = (r"(?:son|daughter|kid|mom|mother|dad|father|wife|husband|brother|sister|grandma|grandmother|grandpa|"
           r"grandfather|aunt|uncle|cousin|niece|nephew|partner|boyfriend|girlfriend|friend|boss|supervisor|manager|"
@@ -121,6 +122,7 @@ _CUED = [
     re.compile(rf"(?i:\b(?:hi|hello|hey|hola|buenas|good\s+morning)\s*(?:team|all|there)?\s*[,!]\s+)({_CUED_NAME})(?=\s*(?:,|here|aqu[ií]|again|otra\s+vez|from|del?\b))"),
 ]
 _SHAPED = re.compile(rf"(?<![\w'’-])({_NAME_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_TOKEN}){{0,3}})")
+_TITLE_PAIR = re.compile(r"(?<![\w'’-])([A-ZÁÉÍÓÚÑ][a-záéíóúñü'’-]+[ \t]+[A-ZÁÉÍÓÚÑ][a-záéíóúñü'’-]+)(?![\w'’-])")
 _LOWER_PAIR = re.compile(r"(?<![\w'’-])([a-záéíóúñü][\wáéíóúñü'’-]+[ \t]+[a-záéíóúñü][\wáéíóúñü'’-]+)(?![\w'’-])")
 _PLACE_START = {"san", "santa", "santo", "los", "las", "el", "la", "del", "saint", "st", "fort", "port", "mount", "lake",
                 "new", "north", "south", "east", "west", "upper", "lower", "le"}
@@ -145,8 +147,9 @@ _INFORMAL = {"im", "ive", "id", "ill", "its", "thats", "dont", "cant", "wont", "
 RARE_ZIPF = 4.6  # a lower-case first name after an introduction must be rarer than this ('file' 4.9 is a word)
 UNKNOWN_ZIPF = 3.0  # a capitalised word in neither name list reads as a name only if hardly used otherwise
 # a lower-case first name after an introduction with a known name after it may be this common ('carlos' 5.1, a
-# Spanish word too), not 'will' or 'may' (6+)
+# Spanish word too), not 'will' or 'may' (6+); so may a capitalised first name right before a found name ('Mark')
 PAIRED_FIRST_ZIPF = 5.5
+UNHEARD_ZIPF = 1.6  # two capitalised words in a row this rare in English and Spanish are a name ('Faleolo Tuiasosopo')
 SHAPED_FIRST_ZIPF = 4.0  # without an introduction, a first name more common than this as a word needs a known name next
 
 
@@ -188,7 +191,9 @@ def _name_words(candidate: str, cued: bool) -> str | None:
         elif not kept:  # a capitalised first name; one that is also a word ('Core') only before another name
             ok = capital and first and not common and (zipf(word) < SHAPED_FIRST_ZIPF or _names_next(words, i))
         elif cued:  # 'Q.', 'Price' (a surname, however common), 'Gonzalez', 'de la cruz'
+            # … or a capitalised word ending the name's clause, however common ('I am Sung-min Park.')
             ok = re.fullmatch(r"[A-Z]\.?", word) is not None or capital and (surname or first or not common) or \
+                capital and not word.isupper() and word[-1] in ".,;:!?" or \
                 (first or surname) and (not common or _names_next(words, i))  # 'jose luis garcia'
         else:  # without an introduction a second word must be a name, or no word at all: not 'Peer Workforce'
             ok = re.fullmatch(r"[A-Z]\.?", word) is not None or capital and (surname or first or zipf(word) < UNKNOWN_ZIPF)
@@ -229,7 +234,8 @@ def _preceded(text: str, start: int) -> int:
     """Where a found name really starts: a known first name right before it ('employee Crystal [Redhorse]')."""
     while m := re.search(r"(?:^|(?<=\s))([A-ZÁÉÍÓÚÑ][\wáéíóúñü'’-]+)[ \t]+$", text[:start]):
         plain = bare(m.group(1))
-        if plain not in first_names() or zipf(m.group(1)) >= EVERYDAY_ZIPF or re.fullmatch(_TITLES, m.group(1).lower()):
+        # a first name as common as a word may stand before a found surname ('Mark [Delacroix]'), not 'I'm' or 'The'
+        if plain not in first_names() or zipf(m.group(1)) >= PAIRED_FIRST_ZIPF or re.fullmatch(_TITLES, m.group(1).lower()):
             break
         start = m.start(1)
     return start
@@ -324,6 +330,9 @@ def ruled_names(text: str, ordinary: frozenset[str] = frozenset()) -> list[tuple
         if name and (len(name.split()) >= 2 or _introduced_by_shape(text, m.start(1) + len(name))):
             spans.append((m.start(1), m.start(1) + len(name)))
             covered = m.start(1) + len(name)
+    for m in _TITLE_PAIR.finditer(text):
+        if all(zipf(w) < UNHEARD_ZIPF for w in m.group(1).split()) and m.group(1).lower() not in place_names():
+            spans.append((m.start(1), m.end(1)))
     for m in _LOWER_PAIR.finditer(text):
         first, last = (bare(w) for w in m.group(1).split())
         if first in first_names() and last in surnames() and max(zipf(first), zipf(last)) < 4.0:
@@ -362,11 +371,21 @@ def _spans(text: str, ordinary: frozenset[str]) -> list[tuple[int, int, str]]:
             found.append((m.start(), place.end() if place else m.end(), "address"))
     ruled = ruled_names(text, ordinary)
     tagged = [(s, e) for s, e in load_tagger().spans(text, ruled) if not _only_ordinary(text, s, e, ordinary)]
-    for s, e in ruled + tagged:
-        e = _continued(text, e)
-        if not _names_a_place(text, e):
-            found.append((_preceded(text, s), e, "name"))
+    names = sorted((_preceded(text, s), _continued(text, e)) for s, e in ruled + tagged)
+    for s, e in _bridged(text, [(s, e) for s, e in names if not _names_a_place(text, e)]):
+        found.append((s, e, "name"))
     return found
+
+
+def _bridged(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One capitalised word between two found names belongs to them ('[Kateri] Two [Bulls]')."""
+    out: list[tuple[int, int]] = []
+    for s, e in names:
+        if out and re.fullmatch(r"[ \t]+[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’-]*[ \t]+", text[out[-1][1]:s]):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
 
 
 def warm_up() -> None:

@@ -5,7 +5,7 @@ from assistant.privacy import redact, ruled_names
 
 
 def test_a_name_told_without_any_cue_is_found_where_the_rules_see_none():
-    message = "can Tavita Faleolo and me both take the exam on the same day"
+    message = "can Tavita Morales and me both take the exam on the same day"
     assert ruled_names(message) == []  # no "I'm", no "my friend": the rules alone miss it
     assert redact(message) == "can [name] and me both take the exam on the same day"
 

@@ -81,6 +81,19 @@ def test_redact__program_words_codes_and_organisations_are_not_names(text):
     assert redact(text) == text
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("I am Sung-min Park. my question", "I am [name]. my question"),  # a capitalised word ending the introduced name
+    ("mark here. Mark Delacroix. do I need a GED?", "[name] here. [name]. do I need a GED?"),  # a first name before a surname
+    ("hey its grace kim, when are results out", "hey its [name], when are results out"),
+    ("Kateri Two Bulls here, from Sonoma", "[name] here, from Sonoma"),  # one capitalised word between two names
+    ("we met — Faleolo Tuiasosopo — in Long Beach", "we met — [name] — in Long Beach"),  # two unheard-of words
+    ("email is nkechi[dot]obi[at]gmail[dot]com, thanks", "email is [email], thanks"),
+    ("The Joy of Recovery conference: I'm Aziz Rahimi", "The Joy of Recovery conference: I'm [name]"),
+])
+def test_redact__names_in_more_shapes(text, expected):
+    assert redact(text) == expected
+
+
 def test_the_assistants_store_knows_its_documents_words(seed_index, embedder, tmp_path):
     settings = Settings(index_dir=seed_index, corpus_dir=SEED_CORPUS, state_db=tmp_path / "state.sqlite")
     store = Assistant(settings, embedder=embedder).conversations
