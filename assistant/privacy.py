@@ -55,7 +55,7 @@ _SSN = [
 ]
 # eight digits in any grouping ("91 23 45 67 J", "93 008 421 B", "9 5 5 1 2 0 8 3 F"), then the letter; after a space or
 # a dash the letter must be a capital or a consonant other than y ("… 12345678 a lot" is not an id; "9104 5527 f" is)
-_CIN = re.compile(r"(?<![\w-])\d(?:[ -]?\d){7}(?:[A-Za-z]|[ -][A-Z]|[ -][b-df-hj-np-tv-xz])(?![\w-])")
+_CIN = re.compile(r"(?<![\w-])(?:\d(?:[ -]?\d){7}(?:[A-Za-z]|[ -][A-Z]|[ -][b-df-hj-np-tv-xz])|\d(?: \d){7} [a-z])(?![\w-])")
 _OTHER_ID = re.compile(r"(?i:\b(?:medi-?cal|cin|member|client|case|license|certification)\s*(?:id|number|no\.?|#)\s*"
                        r"(?:is\s+|es\s+)?[:#]?\s*)([A-Z0-9-]*\d[A-Z0-9-]{4,})\b", re.IGNORECASE)
 _EXTENSION = r"(?:\s*,?\s*(?:ext\.?|x|extension|extensi[óo]n)\s*\d{1,5})?"
@@ -75,14 +75,16 @@ _DATE = (rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{4}}[-/.]\d{{1,2}}[-/.]\
          rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:\d{{4}}|['’]\d{{2}}\b)|"
          rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?{_MONTHS},?\s+(?:de(?:l)?\s+)?(?:\d{{4}}|\d{{2}}\b)|"
          rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+de\s+{_MONTHS})")
-_DAY_WORDS = (r"(?:primero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|quince|"
+_DAY_WORDS = (r"(?:1ro|1ero|1º|primero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|quince|"
               r"dieci\w+|veinti\w+|veinte|treinta(?:\s+y\s+uno)?)")
+_YEAR_WORDS = r"(?:mil\s+novecientos|dos\s+mil)(?:\s+(?!de\b|del\b|y\s+no\b)[a-záéíóú]+){0,3}"  # "mil novecientos noventa y uno"
 # after a cue, also a month and year ("dob 3/88"), a year alone ("born in '85") and a day in words ("nueve de
 # septiembre del 79")
 _DOB = re.compile(rf"(?i:\b(?:dob|d\.o\.b|date\s+of\s+birth|birth\s*date|born|birth\s*day|b-?day|fecha\s+de\s+nac|"
-                  rf"nac[ií]|naci[óo]|nacimiento|cumplea[ñn]os)\b[^\d\n]{{0,25}}?)"
-                  rf"({_DATE}|{_DAY_WORDS}\s+de\s+{_MONTHS}(?![a-záéíóú])(?:,?\s+(?:de(?:l)?\s+)?(?:\d{{4}}|\d{{2}}\b))?|"
-                  rf"\d{{1,2}}/(?:19|20)?\d{{2}}\b|['’]\d{{2}}\b|(?:19|20)\d{{2}}\b)", re.IGNORECASE)
+                  rf"nac[ií]|naci[óo]|nacid[oa]|nacimiento|cumplea[ñn]os)\b[^\d\n]{{0,25}}?)"
+                  rf"({_DAY_WORDS}\s+de\s+{_MONTHS}(?![a-záéíóú])(?:,?\s+(?:de(?:l)?\s+)?(?:\d{{4}}|\d{{2}}\b|{_YEAR_WORDS}))?|"
+                  rf"{_DATE}|\d{{1,2}}/(?:19|20)?\d{{2}}\b|['’]\d{{2}}\b|(?:19|20)\d{{2}}\b|"
+                  rf"(?<=\ben\s)(?:el\s+)?(?:a[ñn]o\s+)?(?:19)?\d{{2}}\b)", re.IGNORECASE)
 # A full date in a birth year (1920–2010; '86 and '03 too) is a birth date in these messages, cue or not: program
 # dates (exams, deadlines, trainings) fall in the 2020s.
 _BIRTH_YEAR = r"(?:19[2-9]\d|200\d|2010)"
@@ -114,7 +116,8 @@ _TITLES = r"(?:mr|mrs|ms|miss|mx|dr|pastor|rev|lic|sr|sra|srta|se[ñn]ora|se[ñn
 _CLOSINGS = r"(?:thanks|thank\s+you|regards|best|cheers|sincerely|gracias|saludos|atentamente|att|atte|cordialmente|firma)"
 _CUED = [
     re.compile(rf"(?i:\b(?:{_INTRODUCTIONS})\s+)(?:(?i:(?:la|el)\s+)?(?i:{_TITLES})\s+)?({_CUED_NAME})"),
-    re.compile(rf"(?i:\b(?:{_RELATIONS})\s*,?\s+)(?:(?i:{_TITLES})\s+)?({_CUED_NAME})"),
+    re.compile(rf"(?i:\b(?:{_RELATIONS})\s*[,:]?\s+)(?:(?i:{_TITLES})\s+)?({_CUED_NAME})"),
+    re.compile(rf"(?i:(?:^|(?<=[.!?]\s))(?:me|yo|self)\s*:\s*)({_CUED_NAME})"),  # a form typed out: "Me: Daniel Park"
     re.compile(rf"(?i:\b{_TITLES}\s+)({_CUED_NAME})"),
     re.compile(rf"(?i:\b{_CLOSINGS}\b[,!.]*\s+)({_CUED_NAME})"),
     re.compile(rf"(?m:(?:^|\s)[-–—~]\s*)({_CUED_NAME})\s*$"),  # a signature ending a line: "- Brianna"
@@ -258,13 +261,16 @@ def _continued(text: str, end: int) -> int:
         if not plain or plain in _ORG_WORDS or _CONTRACTION.fullmatch(word) or plain in _INFORMAL:
             break
         initial = re.fullmatch(r"[A-Z]\.?", word) is not None
+        if re.fullmatch(r"(['’\"“])[A-ZÁÉÍÓÚÑa-záéíóúñ][\wáéíóúñ]*['’\"”]", word):  # a nickname: "Consuelo 'Chelo' …"
+            end += m.end()
+            continue
         if plain in _SUFFIXES:
             end += m.end() - (len(word) - len(_suffix(word)))
             break
         if word[0].isupper():
             ok = initial or not word.isupper() and (_surname(plain) or plain in first_names() or zipf(word) < UNKNOWN_ZIPF)
-        else:
-            ok = lower and _surname(plain) and zipf(plain) < RARE_ZIPF
+        else:  # typed in lower case: a surname that is hardly a word, or a word of neither language ('volkov')
+            ok = lower and (_surname(plain) and zipf(plain) < RARE_ZIPF or word.isalpha() and zipf(word) < UNKNOWN_ZIPF)
         if not ok:
             break
         stop = word.endswith(".") and not initial

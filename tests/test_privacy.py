@@ -89,9 +89,25 @@ def test_redact__program_words_codes_and_organisations_are_not_names(text):
     ("we met — Faleolo Tuiasosopo — in Long Beach", "we met — [name] — in Long Beach"),  # two unheard-of words
     ("email is nkechi[dot]obi[at]gmail[dot]com, thanks", "email is [email], thanks"),
     ("The Joy of Recovery conference: I'm Aziz Rahimi", "The Joy of Recovery conference: I'm [name]"),
+    ("my name is aleksandr volkov, born", "my name is [name], born"),  # lower case, a word of neither language
+    ("I'm Consuelo 'Chelo' Barragán-Díaz, worked as a peer", "I'm [name], worked as a peer"),  # a nickname inside
+    ("Wife: Hye-jin Park. Me: Daniel Park. both want", "Wife: [name]. Me: [name]. both want"),  # a form typed out
 ])
 def test_redact__names_in_more_shapes(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("my medi-cal id is 9 3 5 0 2 8 1 4 a, can u check", "my medi-cal id is [id number], can u check"),
+    ("Soy Óscar, nacido el 1ro de mayo de 1983, trabajo", "Soy [name], nacido el [date of birth], trabajo"),
+    ("nací en el 84, mi correo", "nací en [date of birth], mi correo"),
+    ("mi fecha de nacimiento es veintiuno de marzo de mil novecientos noventa, no sé", "mi fecha de nacimiento es [date of birth], no sé"),
+    ("mail to Star Route Box 18, Klamath CA 95548. want", "mail to [address]. want"),
+    ("vivo en 980 N. Blackstone #17, Fresno", "vivo en [address]"),
+    ("we are the #1 county: 12 Peer Specialists #1 priority", "we are the #1 county: 12 Peer Specialists #1 priority"),
+])
+def test_redact__ids_dates_and_addresses_in_still_more_shapes(text, expected):
+    assert redact(text, frozenset({"peer", "specialists"})) == expected
 
 
 def test_the_assistants_store_knows_its_documents_words(seed_index, embedder, tmp_path):
