@@ -29,7 +29,8 @@ from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_
                              definition_term, enumeration_of, listed_things, names_in, number_pattern, question_parts,
                              refers_back, spelling_fixes)
 from assistant.policy import AbstentionPolicy, Decision, Evidence
-from assistant.privacy import ordinary_words_of, redact
+from assistant.name_rules import ordinary_words_of
+from assistant.privacy import redact
 from assistant.privacy import warm_up as warm_redactor
 from assistant.ranking import Question, rank_evidence, told_terms
 from assistant.referral import find_contact

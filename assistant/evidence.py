@@ -8,6 +8,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.spelling import Vocabulary
 from ingest.chunking import Chunk
@@ -58,8 +59,16 @@ ADDRESSED_TO_AN_ASSISTANT = re.compile(
 def units_of(chunk: Chunk) -> list[Unit]:
     """The chunk's sentences, list items, records and FAQ lines (ingest/units.py) as scoreable units, less any that
     give an assistant orders."""
-    return [Unit(chunk, s.text, s.start, s.end, s.kind, set(tokenize(s.text)), s.asks) for s in split_units(chunk)
-            if not ADDRESSED_TO_AN_ASSISTANT.search(s.text)]
+    return [Unit(chunk, text, start, end, kind, set(tokens), asks) for text, start, end, kind, tokens, asks
+            in _unit_parts(chunk.text, chunk.start)]
+
+
+@lru_cache(maxsize=16384)
+def _unit_parts(text: str, start: int) -> tuple[tuple[str, int, int, str, frozenset[str], str], ...]:
+    """Split and tokenized once per chunk text, not on every question that retrieves it (a tenth of an answer's CPU)."""
+    spans = split_units(Chunk(id="", doc_id="", n=0, text=text, start=start, end=start + len(text)))
+    return tuple((s.text, s.start, s.end, s.kind, frozenset(tokenize(s.text)), s.asks) for s in spans
+                 if not ADDRESSED_TO_AN_ASSISTANT.search(s.text))
 
 
 @per_index

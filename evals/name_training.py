@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.name_tagger import FEATURES, MODEL_FILE, NameTagger, features, tokens_of
-from assistant.privacy import ruled_names
+from assistant.name_rules import ruled_names
 from evals.fitting import fit_logistic
 
 TRAINING_DIR = Path(__file__).resolve().parent / "name_training"

@@ -19,7 +19,8 @@ from collections import Counter
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from assistant.privacy import ordinary_words, redact
+from assistant.name_rules import ordinary_words
+from assistant.privacy import redact
 from core.settings import Settings
 from ingest.manifest import read_manifest
 from ingest.pipeline import cleaned_text_of

@@ -1,7 +1,8 @@
 """The learned name tagger: names the rules miss are found, ordinary capitalised words are left alone."""
 
 from assistant.name_tagger import FEATURES, features, load, tokens_of
-from assistant.privacy import redact, ruled_names
+from assistant.name_rules import ruled_names
+from assistant.privacy import redact
 
 
 def test_a_name_told_without_any_cue_is_found_where_the_rules_see_none():

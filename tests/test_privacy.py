@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from assistant.conversations import ConversationStore
 from assistant.engine import Assistant
-from assistant.privacy import ordinary_words, redact
+from assistant.name_rules import ordinary_words
+from assistant.privacy import redact
 from peerhelp.api import create_app
 from core.settings import Settings
 from tests.conftest import SEED_CORPUS
