@@ -22,7 +22,7 @@ from assistant.generation import Generation, generate
 from assistant.judge import judge_for
 from assistant.llm import ChatModel
 from assistant.llm import from_settings as llm_from_settings
-from assistant.language import to_english_query
+from assistant.language import alternative_groups, to_english_query
 from assistant.messages import msg, scope_reply
 from assistant.novelty import novelty
 from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_type, asks, definition_pattern,
@@ -209,6 +209,7 @@ class Assistant:
         wanted = wanted_value(answer_type(part, []), english)
         tokens = tokenize(" ".join(fixes.get(w, w) for w in re.findall(r"\S+", english)))
         question = Question(tokens=tokens, boost=set(), wanted=wanted, anchors=anchors(english, index.profile.anchors),
+                            alternatives=alternative_groups(part) if lang == "es" else [],
                             vector=self.embedder.embed_query(dense_text(self.embedder, english, part)))
         return rank_evidence(hits, index, question, idf, self.fitted, self.embedder), wanted
 
@@ -278,7 +279,8 @@ class Assistant:
         question = Question(tokens=question_tokens, boost=focus_tokens, definition=definition, wanted=type_re,
                             vector=self.embedder.embed_query(dense_text(self.embedder, retrieval_text, query.meaning)),
                             anchors=anchors(query.original if lang == "en" else query.text, index.profile.anchors),
-                            told=told_terms(scoring_text))
+                            told=told_terms(scoring_text),
+                            alternatives=alternative_groups(query.original) if lang == "es" else [])
         ranked = rank_evidence(hits, index, question, idf, self.fitted, self.embedder)
         trace.units = ranked
         best = ranked[0] if ranked else None

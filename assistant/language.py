@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.lexical import strip_accents
+from ingest.lexical import strip_accents, tokenize
 
 _ES_MARKERS = set("""el la los las del que para con por una un es se su sus al como pero está están son cómo qué
 cuál cuáles cuándo dónde quién puedo puede necesito tengo hay mi mis yo usted ustedes sí también examen condado
@@ -66,3 +66,12 @@ def to_english_query(text: str) -> str:
         else:
             out.append(raw)
     return " ".join(out)
+
+
+def alternative_groups(text: str) -> list[frozenset[str]]:
+    """The stems that stand for one Spanish word the word list renders several ways ('costo' → 'cost fee'): any one
+    of them found in a passage says that word is there."""
+    words = bilingual_words()
+    groups = {frozenset(tokenize(words[w])) for w in (strip_accents(raw.lower()) for raw in re.findall(r"[\w@.\-/]+", text))
+              if w in words}
+    return [g for g in groups if len(g) > 1]

@@ -13,7 +13,7 @@ An FAQ's question line is never ranked: the text under it is the answer.
 
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,6 +41,9 @@ class Question:
     # terms only of the sentences around the question ("I've done peer work for 10 years. What is grandparenting?"):
     # what the person tells, not what they ask; they count TOLD_WEIGHT
     told: frozenset[str] = frozenset()
+    # stems that stand for one word of the question, rendered several ways (a Spanish word: 'costo' → 'cost fee'):
+    # the word counts once, as present when any of them is
+    alternatives: list[frozenset[str]] = field(default_factory=list)
 
 
 RANKING_FEATURES = ("coverage", "semantic", "chunk", "coverage_gap", "semantic_gap", "anchored", "defines", "typed")
@@ -74,7 +77,8 @@ def rank_evidence(hits: list[ScoredChunk], index: IndexVersion, question: Questi
         # A term the corpus never uses weighs like a typical term: informal words must not sink a real question.
         return idf.get(t, unknown) * (2.0 if t in question.boost else 1.0) * (TOLD_WEIGHT if t in question.told else 1.0)
 
-    total = sum(weight(t) for t in q) or 1.0
+    terms = [(group, max(weight(t) for t in group)) for group in _term_groups(q, question.alternatives)]
+    total = sum(w for _, w in terms) or 1.0
     best_chunk = max((h.score for h in hits), default=1.0) or 1.0
     units: list[Unit] = []
     for hit in hits:
@@ -87,9 +91,9 @@ def rank_evidence(hits: list[ScoredChunk], index: IndexVersion, question: Questi
         for unit, similarity in zip(units_of(chunk), similarities):
             if unit.kind == "question":
                 continue
-            asked = set(tokenize(unit.asks)) - unit.tokens
-            direct = sum(weight(t) for t in q & (unit.tokens | asked))
-            inherited = sum(weight(t) for t in (q & context) - unit.tokens - asked)
+            present = unit.tokens | set(tokenize(unit.asks))
+            direct = sum(w for group, w in terms if group & present)
+            inherited = sum(w for group, w in terms if group & context and not group & present)
             unit.coverage = (direct + SECTION_WEIGHT * inherited) / total
             unit.semantic = float(similarity)
             unit.chunk_score = hit.score / best_chunk
@@ -104,6 +108,21 @@ def rank_evidence(hits: list[ScoredChunk], index: IndexVersion, question: Questi
         unit.features = unit_features(unit, fitted, best_coverage, best_semantic)
         unit.score = fitted.ranking.probability(unit.features)
     return sorted(units, key=lambda u: u.score, reverse=True)
+
+
+def _term_groups(tokens: set[str], alternatives: list[frozenset[str]]) -> list[frozenset[str]]:
+    """The question's terms, each group of alternatives (merged where they share a stem) as one term."""
+    groups: list[set[str]] = []
+    for alternative in alternatives:
+        group = set(alternative & tokens)
+        if len(group) < 2:
+            continue
+        for other in [g for g in groups if g & group]:
+            group |= other
+            groups.remove(other)
+        groups.append(group)
+    grouped = set().union(*groups) if groups else set()
+    return [frozenset(g) for g in groups] + [frozenset({t}) for t in tokens - grouped]
 
 
 def _mentions(text: str, term: str) -> bool:

@@ -173,3 +173,21 @@ def test_fitted_sections_are_per_model_and_an_unfitted_model_is_refused_with_the
     assert json.loads(path.read_text())["models"]["model-b"]["threshold"] == 0.6
     with pytest.raises(PeerhelpError, match="PEERHELP_EMBEDDING_MODEL=model-c peerhelp fit"):
         fitted_for("model-c", path)
+
+
+def test_a_word_rendered_several_ways_counts_once_and_is_there_when_any_rendering_is():
+    from assistant.language import alternative_groups
+
+    assert frozenset({"cost", "fee"}) in alternative_groups("¿cuánto es el costo del examen?")
+    chunk = _chunk(FAQ)
+    vectors = np.zeros((len(units_of(chunk)), 2), np.float32)
+    tokens = ["exam", "fee", "cost"]  # "examen" and "costo" ('cost fee') rendered
+    question = Question(tokens=tokens, vector=np.array([1.0, 0.0], np.float32), boost=set(), anchors=[])
+    fee_line = next(u for u in rank_evidence([ScoredChunk(chunk, 1.0)], _Index(chunk, vectors), question,
+                                             {"exam": 1.0, "fee": 1.0, "cost": 1.0}, Fitted("fake")) if "$75" in u.text)
+    assert fee_line.coverage == pytest.approx(2 / 3)  # "cost" is missing from the line: a third of the question
+    grouped = Question(tokens=tokens, vector=question.vector, boost=set(), anchors=[],
+                       alternatives=[frozenset({"cost", "fee"})])
+    fee_line = next(u for u in rank_evidence([ScoredChunk(chunk, 1.0)], _Index(chunk, vectors), grouped,
+                                             {"exam": 1.0, "fee": 1.0, "cost": 1.0}, Fitted("fake")) if "$75" in u.text)
+    assert fee_line.coverage == pytest.approx(1.0)  # "fee" renders "costo": the whole question is there
