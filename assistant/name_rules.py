@@ -3,8 +3,8 @@ line, "Jennifer here") and what a name looks like (a first name from the `gender
 capitalised words or surnames from the `zxcvbn` census list; two capitalised words rare in both languages). Place
 names that start with a saint's or an article ("San Diego", "Los Ángeles"), words in everyday use ("Will", "Grace",
 "Mark") and words the deployment's own documents write in lower case ("Peer Support": `ordinary_words`) are not
-names unless something introduces them. What the rules miss, the learned tagger finds (assistant/name_tagger.py);
-`name_spans` joins both. Used by assistant/privacy.py.
+names unless something introduces them. What the rules miss, two learned readers find: a word tagger
+(assistant/name_tagger.py) and a fine-tuned transformer (assistant/name_model.py); `name_spans` joins all three. Used by assistant/privacy.py.
 """
 
 import re
@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from assistant.name_lists import EVERYDAY_ZIPF, bare, first_names, place_names, surnames, zipf
+from assistant.name_model import load as load_model
 from assistant.name_tagger import load as load_tagger
 from ingest.store import IndexVersion, per_index
 
@@ -213,14 +214,15 @@ def _overlapping(pattern: re.Pattern, text: str):
 _SIGNS_IN = re.compile(r"[ \t]*,?[ \t]+(?:here|aqu[ií])[ \t]*(?:[.,!:;—–-]|$|again\b|otra\s+vez\b)", re.IGNORECASE)
 
 
-_LOWER_WORD = re.compile(r"(?<![\w@.'’-])[a-záéíóúñü]{3,}(?![\w@'’-])")
+_LOWER_WORD = re.compile(r"(?<![\w@.'’-])(?:[a-záéíóúñü]{3,}|[A-Z]{3,})(?![\w@'’-])")  # 'peer', and acronyms: 'BHIN'
 _ADDRESSES = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+")
 ORDINARY_MIN = 2  # a word the documents write in lower case this often is one of their ordinary words
 
 
 def ordinary_words(texts: Iterable[str]) -> frozenset[str]:
-    """The words a deployment's documents write in lower case (outside emails and web addresses): in its users'
-    questions the same words capitalised ("Medi-Cal Peer Support Specialist") name the program, not a person."""
+    """The words a deployment's documents write in lower case or as acronyms (outside emails and web addresses): in
+    its users' questions the same words capitalised ("Medi-Cal Peer Support Specialist") or typed in lower case
+    ("camhpro") name the program, not a person."""
     counts: Counter[str] = Counter()
     for text in texts:
         counts.update(bare(w) for w in _LOWER_WORD.findall(_ADDRESSES.sub(" ", text)))
@@ -274,11 +276,12 @@ def _introduced_by_shape(text: str, end: int) -> bool:
     return bool(re.match(r"\s*(?:here\b|aqu[ií]\b|again\b|otra\s+vez\b|from\b|de\s+parte\b)", after))
 
 def name_spans(text: str, ordinary: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
-    """Every name in `text`, by the rules and the tagger, stretched to the first names before it and the surnames
+    """Every name in `text`, by the rules, the word tagger and the name model, stretched to the first names before it and the surnames
     after it."""
     ruled = ruled_names(text, ordinary)
-    tagged = [(s, e) for s, e in load_tagger().spans(text, ruled) if not _only_ordinary(text, s, e, ordinary)]
-    names = sorted((_preceded(text, s), _continued(text, e)) for s, e in ruled + tagged)
+    learned = load_tagger().spans(text, ruled) + load_model().spans(text)
+    found = ruled + [(s, e) for s, e in learned if not _only_ordinary(text, s, e, ordinary)]
+    names = sorted((_preceded(text, s), _continued(text, e)) for s, e in found)
     return _bridged(text, [(s, e) for s, e in names if not _names_a_place(text, e)])
 
 

@@ -133,12 +133,10 @@ class NameTagger:
         word (San Diego County), or starts a place name (San, Santa, Los):
         those name things, not people; the rules may still take them."""
         tokens = tokens_of(text)
-        letters = [c for c in text if c.isalpha()]
-        # written in capitals: a long enough message mostly in capitals ("What is CAMHPRO?" is not shouting)
-        shouting = len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+        loud = shouting(text)
         marked = []
         for i, (token, p) in enumerate(zip(tokens, self.probabilities(text, tokens, ruled))):
-            acronym = not shouting and re.search(r"[A-Z]{2}", token.text) is not None  # DHCS, CalMHSA; not McNeil, O'Neil
+            acronym = not loud and acronym_shaped(token.text)
             j = i - 1  # "the Core Competencies", "el Departamento de Salud Mental": the whole capitalised run
             while j >= 0 and _low(tokens[j].text) not in _ARTICLES and (tokens[j].text[:1].isupper() or j > 0 and
                                                                         _low(tokens[j].text) in _JOINERS
@@ -166,6 +164,17 @@ class NameTagger:
         # one everyday word opening a sentence is that word ("Do the courses count", "Durante cuántos años")
         return [(s, e) for s, e in spans if not (_opens_sentence(text, s) and " " not in text[s:e]
                                                  and zipf(text[s:e]) >= EVERYDAY_ZIPF)]
+
+
+def shouting(text: str) -> bool:
+    """Written in capitals: a long enough message mostly in capitals ("What is CAMHPRO?" is not shouting)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
+def acronym_shaped(word: str) -> bool:
+    """DHCS, CalMHSA, BHIN; not McNeil or O'Neil."""
+    return re.search(r"[A-Z]{2}", word) is not None
 
 
 def _opens_sentence(text: str, start: int) -> bool:
