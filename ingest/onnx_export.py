@@ -32,6 +32,13 @@ PROBES = [
 
 def ensure_onnx(model_dir: Path, target: Path, embed_reference=None) -> Path:
     """The ONNX file at `target`, exported first if missing. Safe when several processes start together."""
+    return ensure_file(target, lambda partial: _export(model_dir, partial, embed_reference),
+                       "the embedding model (once per machine, ~10 s)")
+
+
+def ensure_file(target: Path, make, what: str) -> Path:
+    """`target`, made first by `make(partial_path)` if missing; the partial file replaces the target only when
+    `make` returns. One process makes it while the others starting with it wait on a lock."""
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -39,8 +46,13 @@ def ensure_onnx(model_dir: Path, target: Path, embed_reference=None) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not target.exists():
-                log.warning("exporting the embedding model to %s (once per machine, ~10 s)", target)
-                _export(model_dir, target, embed_reference)
+                log.warning("making %s: %s", target, what)
+                partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+                try:
+                    make(partial)
+                    os.replace(partial, target)
+                finally:
+                    partial.unlink(missing_ok=True)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return target
@@ -63,16 +75,11 @@ def _export(model_dir: Path, target: Path, embed_reference) -> None:
 
     example = tuple(torch.ones((2, 8), dtype=torch.int64) for _ in INPUTS)
     axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "last_hidden_state")}
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # tracer notes about Python branches in the attention code; parity is checked below
-            torch.onnx.export(LastHiddenState(model), example, str(partial), input_names=list(INPUTS),
-                              output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=OPSET, dynamo=False)
-        _check_parity(model_dir, partial, embed_reference)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer notes about Python branches in the attention code; parity is checked below
+        torch.onnx.export(LastHiddenState(model), example, str(target), input_names=list(INPUTS),
+                          output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=OPSET, dynamo=False)
+    _check_parity(model_dir, target, embed_reference)
 
 
 def _check_parity(model_dir: Path, onnx_path: Path, embed_reference) -> None:
