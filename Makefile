@@ -9,7 +9,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup ingest run test test-all llm test-llm eval eval-test bench clean-index
+.PHONY: setup models ingest run test test-all llm test-llm eval eval-test bench clean-index
 
 setup: $(VENV)/.installed
 
@@ -20,6 +20,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet torch==2.13.0
 	$(PIP) install --quiet -e '.[dev]'
 	touch $@
+
+# The redactor's name model runs from an int8 ONNX file made once per machine (about 15 s) from the installed
+# weights: made before any test server waits on it. `peerhelp serve` makes it on its first start otherwise.
+models: setup
+	$(PY) -c "from assistant.name_model import load; load()"
 
 # Exit code 1 means "done, but some files were skipped" (listed above): keep going.
 ingest: setup
@@ -34,10 +39,10 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@
 
-test: setup $(AXE)
+test: setup models $(AXE)
 	$(BIN)/pytest -q
 
-test-all: setup $(AXE)
+test-all: setup models $(AXE)
 	$(BIN)/pytest -q -m ''
 
 # llama-cpp-python is compiled from its sdist the first time (about 10 minutes on 2 cores), for any x86-64 CPU with
