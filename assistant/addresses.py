@@ -48,8 +48,8 @@ STREET_LINES = [
     re.compile(rf"\b\d{{1,6}}[ \t]+(?i:calle|avenida|camino)[ \t]+(?:(?:de|del|la|las|los|el)[ \t]+)?{_LOWER_CITY}"
                rf"(?:[ \t]+{_LOWER_CITY})?{_UNIT}{_zip_tail('?', _SPACE_OR_COMMA)}"),  # "2240 calle del sol #14 santa ana 92704"
     re.compile(rf"(?i:\b(?:p\.?\s*o\.?\s*box|apartado(?:\s+postal)?)\s*\d{{1,6}}){_CITY_ZIP}"),
-    re.compile(rf"(?i:\b(?:rural\s+route|ruta\s+rural|r\.?r\.?|hc|star\s+route|rt|route)(?:\s*\d{{1,4}})?,?\s*(?:box|caja)\s*\d{{1,6}})"
-               rf"{_CITY_ZIP}"),
+    re.compile(rf"(?i:\b(?:(?:rural\s+route|ruta\s+rural|r\.?r\.?|hc|star\s+route|rt|route)\s*\d{{1,4}}|star\s+route|rural\s+route),?"
+               rf"\s*(?:box|caja)\s*\d{{1,6}}){_CITY_ZIP}"),
     # a street named without its type but with a unit: "980 N. Blackstone #17, Fresno"
     re.compile(rf"\b\d{{1,6}}[ \t]+(?:[NSEW]\.?[ \t]+)?(?:{_CITY}[ \t]+){{0,2}}{_CITY}[ \t]*#[ \t]*[\w-]{{1,6}}"
                rf"(?=,[ \t]*[A-Z]|[ \t]+\d{{5}}){_CITY_ZIP}"),

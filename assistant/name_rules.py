@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from assistant.name_lists import EVERYDAY_ZIPF, bare, first_names, place_names, surnames, zipf
+from assistant.name_lists import EVERYDAY_ZIPF, bare, first_names, place_set, surnames, zipf
 from assistant.name_model import load as load_model
 from assistant.name_tagger import load as load_tagger
 from ingest.store import IndexVersion, per_index
@@ -58,6 +58,7 @@ _ORG_WORDS = {"county", "condado", "city", "ciudad", "health", "services", "syst
 
 
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+_GREETINGS = {"hello", "hi", "hey", "hola", "dear", "thanks", "gracias", "bye"}  # some are in the first-name list
 
 
 def _suffix(word: str) -> str:
@@ -97,7 +98,7 @@ def _name_words(candidate: str, cued: bool) -> str | None:
         if kept and plain in _SUFFIXES:  # 'Robert Hayes Jr.', 'jose garcia jr'
             kept.append(_suffix(word))
             break
-        if plain in _ORG_WORDS or (not kept and (plain in _PLACE_START or re.fullmatch(_TITLES, plain))):
+        if plain in _ORG_WORDS or (not kept and (plain in _PLACE_START or plain in _GREETINGS or re.fullmatch(_TITLES, plain))):
             break
         possessive = re.fullmatch(r"(.+)['’]s", word)
         if possessive and word[0].isupper() and (cued or kept or plain[:-1] in first_names()):
@@ -161,7 +162,8 @@ def _preceded(text: str, start: int) -> int:
     while m := re.search(r"(?:^|(?<=\s))([A-ZÁÉÍÓÚÑ][\wáéíóúñü'’-]+)[ \t]+$", text[:start]):
         plain = bare(m.group(1))
         # a first name as common as a word may stand before a found surname ('Mark [Delacroix]'), not 'I'm' or 'The'
-        if plain not in first_names() or zipf(m.group(1)) >= PAIRED_FIRST_ZIPF or re.fullmatch(_TITLES, m.group(1).lower()):
+        if plain not in first_names() or zipf(m.group(1)) >= PAIRED_FIRST_ZIPF or re.fullmatch(_TITLES, m.group(1).lower()) \
+                or plain in _GREETINGS:
             break
         start = m.start(1)
     return start
@@ -260,8 +262,8 @@ def ruled_names(text: str, ordinary: frozenset[str] = frozenset()) -> list[tuple
         if name and (len(name.split()) >= 2 or _introduced_by_shape(text, m.start(1) + len(name))):
             spans.append((m.start(1), m.start(1) + len(name)))
             covered = m.start(1) + len(name)
-    for m in _TITLE_PAIR.finditer(text):
-        if all(zipf(w) < UNHEARD_ZIPF for w in m.group(1).split()) and m.group(1).lower() not in place_names():
+    for m in _overlapping(_TITLE_PAIR, text):  # "Hello Faleolo Tuiasosopo": the pair after "Hello" too
+        if all(zipf(w) < UNHEARD_ZIPF for w in m.group(1).split()) and m.group(1).lower() not in place_set():
             spans.append((m.start(1), m.end(1)))
     for m in _LOWER_PAIR.finditer(text):
         first, last = (bare(w) for w in m.group(1).split())

@@ -1,4 +1,4 @@
-"""A learned reader of people's names, for what the rules of assistant/privacy.py miss.
+"""A learned reader of people's names, for what the rules of assistant/name_rules.py miss.
 
 Rules find a name by what introduces it ("I'm", "my son", "Dr.") or by its shape; names told any other way
 ("thx, Dwayne R.", "me and jorge signed up", "tell Okafor") slip past them. This tagger reads every word with its
@@ -39,7 +39,7 @@ _HERE = {"here", "aqui", "aquí", "again", "otra", "speaking"}
 _PLACE_START = {"san", "santa", "santo", "los", "las", "el", "saint", "st", "fort", "port", "mount", "lake", "new",
                 "condado", "county", "city", "ciudad", "in", "en", "at"}
 _ARTICLES = {"the", "el", "la", "los", "las", "del", "al"}  # before a capitalised run: an organisation's or a program's name
-_JOINERS = {"de", "del", "of", "for", "y", "and"}  # inside one: "Programa de Capacitación de Intérpretes"
+_JOINERS = {"de", "of", "for", "y", "and"}  # inside one: "Programa de Capacitación de Intérpretes"
 _PLACES = {"county", "condado", "city", "ciudad", "center", "centre", "clinic", "hospital", "university", "college",
            "department", "program", "agency", "church", "street", "st", "avenue", "ave", "blvd", "road", "health",
            "services", "school", "office", "california", "ca", "valley", "beach", "park", "lake", "mountain"}

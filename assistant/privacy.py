@@ -4,9 +4,9 @@ Rules, one kind at a time, most specific first: emails (also written "name (at) 
 "arroba"), Social Security numbers in any grouping and "the last four of my social", Medi-Cal CINs (eight digits
 and a letter), phone numbers (ten digits however grouped, with an extension), dates of birth after a cue ("DOB",
 "born", "nací el", a birthday), street addresses (number and street, "Calle" first or last, PO boxes, with the
-unit, city and ZIP that follow), then names (assistant/name_rules.py, with the learned tagger of
-assistant/name_tagger.py: no model with weights inside a PyPI wheel does this offline for English and Spanish;
-spaCy's and Presidio's models are downloads). Measured in evals/README.md, "Personal details".
+unit, city and ZIP that follow), then names (assistant/name_rules.py: rules, a word tagger and a fine-tuned
+transformer; no ready model with weights inside a PyPI wheel does this offline for English and Spanish, spaCy's and
+Presidio's are downloads). Measured in evals/README.md, "Personal details".
 """
 
 import re
@@ -67,7 +67,9 @@ _DATE = (rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{4}}[-/.]\d{{1,2}}[-/.]\
          rf"{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}\s+de\s+{_MONTHS})")
 _DAY_WORDS = (r"(?:1ro|1ero|1º|primero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|quince|"
               r"dieci\w+|veinti\w+|veinte|treinta(?:\s+y\s+uno)?)")
-_YEAR_WORDS = r"(?:mil\s+novecientos|dos\s+mil)(?:\s+(?!de\b|del\b|y\s+no\b)[a-záéíóú]+){0,3}"  # "mil novecientos noventa y uno"
+_YEAR_WORDS = (r"(?:mil\s+novecientos|dos\s+mil)(?:\s+(?:y\s+)?(?:uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|"
+               r"doce|trece|catorce|quince|dieci\w+|veinti\w+|veinte|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|"
+               r"noventa)(?![a-záéíóú])){0,2}")  # "mil novecientos noventa y uno"
 # after a cue, also a month and year ("dob 3/88"), a year alone ("born in '85") and a day in words ("nueve de
 # septiembre del 79")
 _DOB = re.compile(rf"(?i:\b(?:dob|d\.o\.b|date\s+of\s+birth|birth\s*date|born|birth\s*day|b-?day|fecha\s+de\s+nac|"

@@ -25,6 +25,11 @@ def test_common_lower_case_words_where_a_name_could_stand_are_left(text):
     assert redact(text) == text
 
 
+def test_a_name_at_the_end_of_a_long_message_is_read_too():
+    long = "I have a question about the renewal and the continuing education hours. " * 12 + "Thanks, Sky Running Bear"
+    assert redact(long).endswith("Thanks, [name]")
+
+
 def test_the_model_reads_whole_words_and_a_missing_weights_file_is_a_clear_error(tmp_path, monkeypatch):
     spans = name_model.load().spans("call Okonkwo-Reyes tomorrow")
     assert spans and all("call Okonkwo-Reyes tomorrow"[s:e] == "Okonkwo-Reyes" for s, e in spans)

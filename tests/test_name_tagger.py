@@ -8,6 +8,7 @@ from assistant.privacy import redact
 def test_a_name_told_without_any_cue_is_found_where_the_rules_see_none():
     message = "can Tavita Morales and me both take the exam on the same day"
     assert ruled_names(message) == []  # no "I'm", no "my friend": the rules alone miss it
+    assert load().spans(message, []) == [(4, 10)]  # the tagger itself finds "Tavita" (the rules then add the surname)
     assert redact(message) == "can [name] and me both take the exam on the same day"
 
 

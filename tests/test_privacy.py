@@ -104,6 +104,9 @@ def test_redact__names_in_more_shapes(text, expected):
     ("nací en el 84, mi correo", "nací en [date of birth], mi correo"),
     ("mi fecha de nacimiento es veintiuno de marzo de mil novecientos noventa, no sé", "mi fecha de nacimiento es [date of birth], no sé"),
     ("mail to Star Route Box 18, Klamath CA 95548. want", "mail to [address]. want"),
+    ("the forms are en route, box 2 of 5 is mine", "the forms are en route, box 2 of 5 is mine"),
+    ("nací el veintiuno de marzo de mil novecientos noventa y necesito ayuda", "nací el [date of birth] y necesito ayuda"),
+    ("Hello Faleolo Tuiasosopo here", "Hello [name] here"),
     ("vivo en 980 N. Blackstone #17, Fresno", "vivo en [address]"),
     ("we are the #1 county: 12 Peer Specialists #1 priority", "we are the #1 county: 12 Peer Specialists #1 priority"),
 ])
