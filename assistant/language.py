@@ -21,6 +21,7 @@ esta este estos estas ese esa esos esas aquel muy mas ya o u ni si no tambien po
 cual hola gracias favor por puedo puede pueden debo debe tengo tiene hay ser estar fue sera soy eres somos quiero
 quisiera saber necesito necesita alguien algo todo todos toda todas otra otros mucho poco cada que qu""".split())
 
+_RAW_WORD = re.compile(r"[\w@.\-/]+")  # a word as typed, with an email's or a code's punctuation
 _WORDS_FILE = Path(__file__).parent / "data" / "bilingual_words.tsv"
 
 
@@ -57,7 +58,7 @@ def detect_language(text: str) -> str:
 def to_english_query(text: str) -> str:
     """Keep names, acronyms and numbers; translate the glossary's words; drop other Spanish words."""
     out: list[str] = []
-    for raw in re.findall(r"[\w@.\-/]+", text):
+    for raw in _RAW_WORD.findall(text):
         word = strip_accents(raw.lower())
         if word in (words := bilingual_words()):
             out.append(words[word])
@@ -72,6 +73,6 @@ def alternative_groups(text: str) -> list[frozenset[str]]:
     """The stems that stand for one Spanish word the word list renders several ways ('costo' → 'cost fee'): any one
     of them found in a passage says that word is there."""
     words = bilingual_words()
-    groups = {frozenset(tokenize(words[w])) for w in (strip_accents(raw.lower()) for raw in re.findall(r"[\w@.\-/]+", text))
+    groups = {frozenset(tokenize(words[w])) for w in (strip_accents(raw.lower()) for raw in _RAW_WORD.findall(text))
               if w in words}
     return [g for g in groups if len(g) > 1]

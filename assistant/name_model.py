@@ -67,12 +67,18 @@ class NameModel:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Whole words, never an acronym (unless the message is written in capitals) nor a lone place name."""
-        pieces = self.probabilities(text)
+        pieces = self.probabilities(text)  # in text order, as the words are: one walk over both, not words × pieces
         loud = shouting(text)
         out: list[tuple[int, int]] = []
+        i = 0
         for m in _WORD.finditer(text):
             s, e = m.start(), m.end()
-            marks = [q for a, b, q in pieces if a < e and b > s]
+            while i < len(pieces) and pieces[i][1] <= s:
+                i += 1
+            j = i
+            while j < len(pieces) and pieces[j][0] < e:
+                j += 1
+            marks = [q for _, _, q in pieces[i:j]]
             word = m.group()
             if not marks or sum(marks) / len(marks) < (LOWER_THRESHOLD if word.islower() else THRESHOLD) or \
                     not loud and acronym_shaped(word):
