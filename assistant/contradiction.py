@@ -129,9 +129,18 @@ def _stem(word: str) -> str:
     return found[0] if found else ""
 
 
-def _negations(words: list[str]) -> list[int]:
-    """Positions of the negations that deny something ("not … until" marks a time, "no later than" a limit)."""
-    return [i for i, w in enumerate(words) if (w in _NEGATIONS or w.endswith("n't"))
+def _prefixed(word: str) -> str | None:
+    """The word an English "un-" negates ("uncertified" → "certified", "unpaid" → "paid"), if it is one."""
+    rest = word[2:]
+    if word.startswith("un") and len(rest) >= 4 and word != "unless" and zipf_frequency(rest, "en") >= 3.0:
+        return rest
+    return None
+
+
+def _negations(words: list[str], prefixes: bool = False) -> list[int]:
+    """Positions of the negations that deny something ("not … until" marks a time, "no later than" a limit). With
+    `prefixes`, "non-" and "un-" deny the word they start ("non-billable" restated as "no facturables")."""
+    return [i for i, w in enumerate(words) if (w in _NEGATIONS or w.endswith("n't") or prefixes and (w == "non" or _prefixed(w)))
             and not any(u in _UNTIL for u in words[i + 1:i + 12])
             and not (words[i + 1:i + 2] and words[i + 1] in _COMPARATIVES and words[i + 2:i + 3] in (["than"], ["de"]))]
 
@@ -280,17 +289,26 @@ _CLAUSES = re.compile(r"[,;:()]|[.!?](?=\s)|\b(?:but|however|whereas|although|th
 _ANSWER_WORD = re.compile(r"\b(?:no|yes|s[ií])\s*[.!,:;]", re.IGNORECASE)  # an FAQ's "No. We do not …"
 
 
-def denies(text: str) -> bool:
+def denies(text: str, concord: bool = False) -> bool:
     """The text denies something: it holds an odd number of negations ("not … until" and an answer's opening
-    "No." excepted)."""
-    return len(_negations(_words(_ANSWER_WORD.sub(" ", text)))) % 2 == 1
+    "No." excepted), so "cannot issue it to anyone who has not attended" asserts nothing denied twice. With `concord`
+    (a Spanish sentence, or an English one set against it), any negation denies: Spanish stacks them for one denial
+    ("no emite…, no administra… ni aprueba…", "nunca … ni …")."""
+    found = _negations(_words(_ANSWER_WORD.sub(" ", text)), prefixes=concord)
+    return bool(found) if concord else len(found) % 2 == 1
 
 
-def _denial(claim: str, closest: list[str], language: str) -> Finding | None:
+def _denial(claim: str, closest: list[str], sentences: list[str], language: str) -> Finding | None:
     """One of the two denies what the other asserts: the whole sentence, or one clause against the passage clause
-    that shares most of its words (a negation moved to the other half of "X, but not Y")."""
+    that shares most of its words (a negation moved to the other half of "X, but not Y"). A claim that denies what
+    another supporting sentence denies too is not set against the closest one ("Avoid clinical words … because they
+    don't assess" for "Avoid clinical language … Peers do not assess")."""
     claim_stems = _stems(claim, language)
-    pairs = [(claim, closest, claim_stems, True)]
+    concord = language == "es"
+    denied = negated(claim, language) & {t for s in sentences for t in tokenize(s)}
+    also_denied = denies(claim, concord) and denied and any(
+        denies(s, concord) and denied & set(tokenize(s)) for s in sentences)
+    pairs = [] if also_denied else [(claim, closest, claim_stems, True)]
     theirs = [c for s in closest for c in _CLAUSES.split(s) if c.strip()]
     for clause in _CLAUSES.split(claim):
         stems = _stems(clause, language)
@@ -299,14 +317,14 @@ def _denial(claim: str, closest: list[str], language: str) -> Finding | None:
             if best is not None and len(stems & set(tokenize(best))) >= max(3, 0.5 * len(stems)):
                 pairs.append((clause, [best], stems, False))
     for mine, candidates, stems, whole in pairs:
-        if all(denies(mine) != denies(c) for c in candidates):
+        if all(denies(mine, concord) != denies(c, concord) for c in candidates):
             shared = stems & {t for c in candidates for t in tokenize(c)}
             about = (negated(mine, language) | {t for c in candidates for t in negated(c)}) & shared
             # a Spanish sentence shares fewer words with its English passage once rendered word by word; a clause
             # counts only when the denied words are its own (the passage's clause may carry a denial of something else)
             if about or whole and len(shared) >= (0.3 if language == "es" else 0.6) * max(len(stems), 1):
                 term = sorted(about)[0] if about else "the same statement"
-                side = "denies" if denies(mine) else "asserts"
+                side = "denies" if denies(mine, concord) else "asserts"
                 return Finding("negation", f"it {side} '{term}', which the passage "
                                            f"{'asserts' if side == 'denies' else 'denies'}")
     return None
@@ -322,7 +340,7 @@ _NO_NECESSITY = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bnunca)\s+(?:\w+\s+){0,2
 
 def _necessity_denied(claim: str, closest: list[str], language: str) -> bool:
     """The claim says something must be done where the passage's clause about it says it need not be."""
-    if not _NECESSITY.search(claim) or denies(claim):
+    if not _NECESSITY.search(claim) or denies(claim, language == "es"):
         return False
     stems = _stems(claim, language)
     clauses = [c for s in closest for c in _CLAUSE_BREAK.split(s) if c.strip()]
@@ -330,17 +348,39 @@ def _necessity_denied(claim: str, closest: list[str], language: str) -> bool:
     return bool(_NO_NECESSITY.search(best)) and len(stems & set(tokenize(best))) >= 2
 
 
-def contradiction(claim: str, support: list[str], language: str = "en") -> Finding | None:
+# Ways of saying "free" or "regardless" that hold a negation word; read as one word before negations are counted, so
+# "at no cost" restating "free" is no denial, and "sin importar cuántas horas" denies nothing
+_IDIOMS = [(re.compile(r"\b(?:at\s+no\s+(?:cost|charge)|free\s+of\s+charge|without\s+(?:any\s+)?(?:cost|charge)|"
+                       r"(?:do|does|did|will)\s*(?:n[o']t)\s+cost(?:\s+(?:you\s+)?anything)?|costs?\s+nothing|"
+                       r"no\s+(?:\w+\s+)?(?:cost|charge|fee)|sin\s+(?:ning[uú]n\s+)?(?:costo|cargo|cobro)|"
+                       r"no\s+(?:le\s+|les\s+)?cuesta[n]?(?:\s+nada)?|no\s+tiene[n]?\s+(?:ning[uú]n\s+)?costo)\b",
+                       re.IGNORECASE), "free"),
+           (re.compile(r"\b(?:no\s+matter|sin\s+importar|no\s+importa)\b", re.IGNORECASE), "regardless"),
+           # a ceiling told as a denial: "can't go beyond 16 units" is "up to 16 units"
+           (re.compile(r"\b(?:cannot|can't|can\s+not|may\s+not|must\s+not|will\s+not|won't|should\s+not|does\s+not|doesn't|"
+                       r"do\s+not|don't)\s+(?:go\s+(?:beyond|over|above)|exceed|surpass|be\s+(?:more|longer|greater)\s+than)\b|"
+                       r"\bno\s+(?:puede[n]?|debe[n]?)\s+(?:exceder|superar|sobrepasar|pasar\s+de)\b", re.IGNORECASE), "up to")]
+
+
+def plain_idioms(text: str) -> str:
+    for pattern, word in _IDIOMS:
+        text = pattern.sub(word, text)
+    return text
+
+
+def contradiction(claim: str, support: list[str], language: str = "en", around: list[str] = ()) -> Finding | None:
     """The first way `claim` contradicts the sentences that support it, or None. Figures are compared as digits: the
     claim's spelled-out numbers are read in its language; `support` comes with its own already read
-    (assistant/numerals.py)."""
+    (assistant/numerals.py). `around`: the cited passages' other sentences about the same thing, where a denial the
+    claim restates may sit."""
     if not support:
         return None
+    claim, support = plain_idioms(claim), [plain_idioms(s) for s in support]
     joined = " ".join(support)
     claim_stems = _stems(claim, language)
     overlaps = [len(claim_stems & set(tokenize(s))) for s in support]
     closest = [s for s, n in zip(support, overlaps) if n == max(overlaps)]  # the sentence(s) the claim restates
-    found = _denial(claim, closest, language)
+    found = _denial(claim, closest, support + [plain_idioms(s) for s in around], language)
     if found:
         return found
     if _necessity_denied(claim, closest, language):
@@ -364,7 +404,8 @@ def contradiction(claim: str, support: list[str], language: str = "en") -> Findi
     # the supporting sentences about the same thing (two words in common): another may use the word elsewhere
     related = [s for s in support if len(claim_stems & set(tokenize(s))) >= 2] or closest
     # a word a negation attaches to is not said ("do not pay" is not "pay")
-    said = {w for w in _words(claim) if _stem(w) not in negated(claim, language)}
+    denied = negated(claim, language)
+    said = {w for w in _words(claim) if not _stems(w, language) & denied}
     found = _opposite(said, {w for sentence in related for w in _words(sentence)})
     if found:
         return Finding("opposite", found)

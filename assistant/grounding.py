@@ -11,7 +11,7 @@ with the exact sentences of the passage that hold it, so its quote is as short a
 import re
 from dataclasses import dataclass, field, replace
 
-from assistant.contradiction import contradiction, denies
+from assistant.contradiction import contradiction, denies, plain_idioms
 from assistant.entailment import ENTAILED_MIN, RESCUE_MIN_OVERLAP, REWORDED_ENTAILED_MIN, Reader
 from assistant.evidence import EMAIL, NUMBER, PHONE, Unit, units_of
 from assistant.language import to_english_query
@@ -131,9 +131,11 @@ def check(sentence: str, item: bool, passages: dict[int, Passage], language: str
     few = overlap < (MIN_OVERLAP_ES if language == "es" else MIN_OVERLAP) or (language == "es" and len(need & covered) < 2)
     if not support or (few and overlap < RESCUE_MIN_OVERLAP):
         return Checked(text, item, False, worded if few else "no sentence of the cited passages holds it")
-    if denies(text) and not any(_NEGATION.search(passages[n].chunk.text) for n in cited):
+    if denies(plain_idioms(text), language == "es") and not any(_NEGATION.search(plain_idioms(passages[n].chunk.text))
+                                                               for n in cited):
         return Checked(text, item, False, "it negates what the cited passages say")
-    found = contradiction(text, [numerals(u.text, u.chunk.language) for u in support], language)
+    around = [numerals(u.text, u.chunk.language) for u in units if u not in support and need & u.tokens]
+    found = contradiction(text, [numerals(u.text, u.chunk.language) for u in support], language, around)
     if found is not None:
         return Checked(text, item, False, found.reason())
     # told in other words: only a reader can keep it (read below), the rules found nothing against it

@@ -208,3 +208,45 @@ def test_paying_for_what_the_passage_calls_free_is_an_opposite():
     assert contradiction("Las familias pagan un copago por los grupos de apoyo.", support, "es") is not None
     assert contradiction("Families do not pay anything for the support groups.", support) is None
 
+
+
+def test_spanish_stacked_negations_deny_once_and_english_double_negation_still_asserts():
+    from assistant.contradiction import contradiction
+
+    passage = ["The office does not pay travel costs or offer training."]
+    assert contradiction("La oficina no paga costos de viaje ni ofrece capacitación.", passage, "es") is None
+    assert contradiction("La oficina paga costos de viaje y ofrece capacitación.", passage, "es") is not None
+    rule = ["We cannot refund anyone who has not returned the kit."]
+    found = contradiction("We can refund someone who has not returned the kit.", rule)
+    assert found is not None and found.kind == "negation"
+
+
+@pytest.mark.parametrize("claim,passage,language", [
+    ("The workshops don't cost anything.", "The workshops are free.", "en"),
+    ("Parking is free.", "Parking is available at no cost.", "en"),
+    ("El taller es gratis.", "The workshop is offered at no charge.", "es"),
+    ("Las familias no pagan nada por el taller.", "The workshop is free for families.", "es"),
+    ("Cada mentor recibe una hora semanal, sin importar su horario.", "Each mentor gets one hour a week, whatever their schedule.", "es"),
+    ("A visit can't go beyond 3 hours.", "A visit lasts up to 3 hours.", "en"),
+])
+def test_free_regardless_and_ceilings_said_with_a_negation_are_no_denial(claim, passage, language):
+    from assistant.contradiction import contradiction
+
+    assert contradiction(claim, [passage], language) is None
+
+
+def test_a_denial_restated_from_another_sentence_of_the_passage_is_not_set_against_the_closest():
+    from assistant.contradiction import contradiction
+
+    closest = ["Volunteers sort donations on Mondays and deliver boxes on Fridays."]
+    other = ["Volunteers do not drive the van."]
+    claim = "Volunteers sort donations on Mondays and deliver boxes on Fridays, but they don't drive the van."
+    assert contradiction(claim, closest, "en", around=other) is None
+    assert contradiction("Volunteers don't sort donations on Mondays.", closest, "en", around=other) is not None
+
+
+def test_non_and_un_deny_their_word_against_a_spanish_denial():
+    from assistant.contradiction import contradiction
+
+    assert contradiction("Solo puede prestar servicios no facturables.", ["They may provide only non-billable services."], "es") is None
+    assert contradiction("El trabajo no pagado no cuenta.", ["Unpaid work does not count."], "es") is None
