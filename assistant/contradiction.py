@@ -13,32 +13,18 @@ sentences that support it:
   ("the county certifies CalMHSA" against "CalMHSA certifies …" read as "X certifies Y"; "by" turns a
   passive round).
 Spanish sentences are read in their own words for the cues and through the bilingual word list for the
-content words, as the rest of verification does.
+content words, as the rest of verification does. What a sentence denies is read by assistant/negation.py.
 """
 
 import re
 from dataclasses import dataclass
 
 from assistant.language import to_english_query
-from assistant.numerals import numerals
 from wordfreq import zipf_frequency
 
+from assistant.negation import CLAUSE_BREAK, TOKEN, denies, negated, plain_idioms, words
+from assistant.numerals import numerals
 from ingest.lexical import strip_accents, tokenize
-
-_NEGATIONS = {"not", "no", "never", "cannot", "none", "nor", "neither", "without", "nobody", "nothing", "lacking",
-              "lacks", "lack", "unable", "nunca", "ningun", "ninguno", "ninguna", "ni", "sin", "tampoco", "jamas", "nadie",
-              "nada", "carece", "carecen"}
-_UNTIL = {"until", "unless", "hasta", "sino"}  # "not released until X" = "X before release": a time, not a denial
-# "no later than", "not more than", "no menos de": a limit (read below with its direction), not a denial
-_COMPARATIVES = {"more", "less", "fewer", "later", "earlier", "sooner", "longer", "shorter", "older", "younger",
-                 "greater", "mas", "menos"}
-# words between a negation and what it negates ("does not have to be", "no se puede")
-_SKIPPED = set("""be is are was were been being do does did have has had can could will would shall should may might
-must need needs to a an the any all yet also always ever even longer more only just get got it they we you he she
-es son esta estan ser estar fue fueron puede pueden podra se lo la las los el le les de del que ha han hay debe
-deben tiene tienen tener hace haber va van para un una ya mas solo""".split())
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|and|or|because|while|although|unless|pero|porque|aunque|mientras|sino)\b")
-_TOKEN = re.compile(r"[a-záéíóúñü]+(?:['’]t)?|\d[\d,]*(?:\.\d+)?", re.IGNORECASE)
 
 # Limits and comparisons, each with its direction: "≤" (a ceiling, or earlier) or "≥" (a floor, or later).
 _AT_MOST = ("at most", "no more than", "not more than", "no older than", "not older than", "younger than", "up to",
@@ -116,10 +102,6 @@ class Finding:
         return f"it contradicts the cited passage ({self.kind}: {self.detail})"
 
 
-def _words(text: str) -> list[str]:
-    return [strip_accents(w.lower()).replace("’", "'") for w in _TOKEN.findall(text)]
-
-
 def _stems(text: str, language: str) -> set[str]:
     return set(tokenize(to_english_query(text) if language == "es" else text))
 
@@ -129,43 +111,9 @@ def _stem(word: str) -> str:
     return found[0] if found else ""
 
 
-def _prefixed(word: str) -> str | None:
-    """The word an English "un-" negates ("uncertified" → "certified", "unpaid" → "paid"), if it is one."""
-    rest = word[2:]
-    if word.startswith("un") and len(rest) >= 4 and word != "unless" and zipf_frequency(rest, "en") >= 3.0:
-        return rest
-    return None
-
-
-def _negations(words: list[str], prefixes: bool = False) -> list[int]:
-    """Positions of the negations that deny something ("not … until" marks a time, "no later than" a limit). With
-    `prefixes`, "non-" and "un-" deny the word they start ("non-billable" restated as "no facturables")."""
-    return [i for i, w in enumerate(words) if (w in _NEGATIONS or w.endswith("n't") or prefixes and (w == "non" or _prefixed(w)))
-            and not any(u in _UNTIL for u in words[i + 1:i + 12])
-            and not (words[i + 1:i + 2] and words[i + 1] in _COMPARATIVES and words[i + 2:i + 3] in (["than"], ["de"]))]
-
-
-def negated(text: str, language: str = "en") -> set[str]:
-    """The stems a negation in `text` attaches to: the first two content words after it in its clause."""
-    out: set[str] = set()
-    for clause in _CLAUSE_BREAK.split(text.lower()):
-        words = _words(clause)
-        for i in _negations(words):
-            taken = 0
-            for nxt in words[i + 1:]:
-                if nxt in _NEGATIONS or nxt in _SKIPPED:
-                    continue
-                english = to_english_query(nxt) if language == "es" else nxt
-                out.update(s for s in tokenize(english) if s)
-                taken += 1
-                if taken == 2:
-                    break
-    return out
-
-
-def _direction_before(words: list[str], i: int) -> str | None:
-    before = " ".join(words[max(0, i - 4):i])
-    after = " ".join(words[i + 1:i + 4])
+def _direction_before(found: list[str], i: int) -> str | None:
+    before = " ".join(found[max(0, i - 4):i])
+    after = " ".join(found[i + 1:i + 4])
     for phrase, sign in _TRAILING.items():
         if after.startswith(phrase) or f" {phrase}" in f" {after}"[:len(phrase) + 8]:
             return sign
@@ -181,22 +129,22 @@ def _number(word: str) -> str:
 
 def _figures(text: str) -> dict[str, tuple[str | None, str | None]]:
     """Each number in the text: the direction of the limit around it and the unit after it."""
-    words = _words(text)
+    found = words(text)
     out: dict[str, tuple[str | None, str | None]] = {}
-    for i, w in enumerate(words):
+    for i, w in enumerate(found):
         if w[0].isdigit():
             number = _number(w)
-            unit = _UNITS.get(words[i + 1]) if i + 1 < len(words) else None
-            out.setdefault(number, (_direction_before(words, i), unit))
+            unit = _UNITS.get(found[i + 1]) if i + 1 < len(found) else None
+            out.setdefault(number, (_direction_before(found, i), unit))
     return out
 
 
 def _counted(text: str) -> set[tuple[str, str]]:
     """Each number with the unit it counts, the unit right after it or one word later ('5 business days')."""
-    words = _words(text)
-    return {(_number(w), unit) for i, w in enumerate(words) if w[0].isdigit()
-            for unit in [_UNITS.get(words[i + 1]) if i + 1 < len(words) else None,
-                         _UNITS.get(words[i + 2]) if i + 2 < len(words) else None] if unit}
+    found = words(text)
+    return {(_number(w), unit) for i, w in enumerate(found) if w[0].isdigit()
+            for unit in [_UNITS.get(found[i + 1]) if i + 1 < len(found) else None,
+                         _UNITS.get(found[i + 2]) if i + 2 < len(found) else None] if unit}
 
 
 def _opposite(claim: set[str], support: set[str]) -> str | None:
@@ -213,7 +161,7 @@ def _parties(text: str) -> list[tuple[int, str]]:
     ("the Program Manager", "county behavioral health plans" → "county")."""
     out: list[tuple[int, str]] = []
     previous = -2
-    for i, raw in enumerate(_TOKEN.findall(text)):
+    for i, raw in enumerate(TOKEN.findall(text)):
         word = strip_accents(raw.lower())
         named = raw[0].isupper() and (i > 0 or any(c.isupper() for c in raw[1:]) or zipf_frequency(word, "en") < 4.5)
         if named or word in _PARTY_WORDS:
@@ -228,7 +176,7 @@ def _parties(text: str) -> list[tuple[int, str]]:
 
 def _sides(text: str, verb: str) -> tuple[set[str], set[str]] | None:
     """The parties before and after the first use of `verb`: who does it, and to or for whom ('by X' turns them)."""
-    raw = _TOKEN.findall(text)
+    raw = TOKEN.findall(text)
     stems = [_stem(strip_accents(w.lower())) for w in raw]
     if verb not in stems:
         return None
@@ -286,18 +234,6 @@ def _contrasted(claim: str, closest: list[str], language: str) -> str | None:
 _CLAUSES = re.compile(r"[,;:()]|[.!?](?=\s)|\b(?:but|however|whereas|although|though|rather|pero|sino|aunque)\b", re.IGNORECASE)
 
 
-_ANSWER_WORD = re.compile(r"\b(?:no|yes|s[ií])\s*[.!,:;]", re.IGNORECASE)  # an FAQ's "No. We do not …"
-
-
-def denies(text: str, concord: bool = False) -> bool:
-    """The text denies something: it holds an odd number of negations ("not … until" and an answer's opening
-    "No." excepted), so "cannot issue it to anyone who has not attended" asserts nothing denied twice. With `concord`
-    (a Spanish sentence, or an English one set against it), any negation denies: Spanish stacks them for one denial
-    ("no emite…, no administra… ni aprueba…", "nunca … ni …")."""
-    found = _negations(_words(_ANSWER_WORD.sub(" ", text)), prefixes=concord)
-    return bool(found) if concord else len(found) % 2 == 1
-
-
 def _denial(claim: str, closest: list[str], sentences: list[str], language: str) -> Finding | None:
     """One of the two denies what the other asserts: the whole sentence, or one clause against the passage clause
     that shares most of its words (a negation moved to the other half of "X, but not Y"). A claim that denies what
@@ -343,29 +279,9 @@ def _necessity_denied(claim: str, closest: list[str], language: str) -> bool:
     if not _NECESSITY.search(claim) or denies(claim, language == "es"):
         return False
     stems = _stems(claim, language)
-    clauses = [c for s in closest for c in _CLAUSE_BREAK.split(s) if c.strip()]
+    clauses = [c for s in closest for c in CLAUSE_BREAK.split(s) if c.strip()]
     best = max(clauses, key=lambda c: len(stems & set(tokenize(c))), default="")
     return bool(_NO_NECESSITY.search(best)) and len(stems & set(tokenize(best))) >= 2
-
-
-# Ways of saying "free" or "regardless" that hold a negation word; read as one word before negations are counted, so
-# "at no cost" restating "free" is no denial, and "sin importar cuántas horas" denies nothing
-_IDIOMS = [(re.compile(r"\b(?:at\s+no\s+(?:cost|charge)|free\s+of\s+charge|without\s+(?:any\s+)?(?:cost|charge)|"
-                       r"(?:do|does|did|will)\s*(?:n[o']t)\s+cost(?:\s+(?:you\s+)?anything)?|costs?\s+nothing|"
-                       r"no\s+(?:\w+\s+)?(?:cost|charge|fee)|sin\s+(?:ning[uú]n\s+)?(?:costo|cargo|cobro)|"
-                       r"no\s+(?:le\s+|les\s+)?cuesta[n]?(?:\s+nada)?|no\s+tiene[n]?\s+(?:ning[uú]n\s+)?costo)\b",
-                       re.IGNORECASE), "free"),
-           (re.compile(r"\b(?:no\s+matter|sin\s+importar|no\s+importa)\b", re.IGNORECASE), "regardless"),
-           # a ceiling told as a denial: "can't go beyond 16 units" is "up to 16 units"
-           (re.compile(r"\b(?:cannot|can't|can\s+not|may\s+not|must\s+not|will\s+not|won't|should\s+not|does\s+not|doesn't|"
-                       r"do\s+not|don't)\s+(?:go\s+(?:beyond|over|above)|exceed|surpass|be\s+(?:more|longer|greater)\s+than)\b|"
-                       r"\bno\s+(?:puede[n]?|debe[n]?)\s+(?:exceder|superar|sobrepasar|pasar\s+de)\b", re.IGNORECASE), "up to")]
-
-
-def plain_idioms(text: str) -> str:
-    for pattern, word in _IDIOMS:
-        text = pattern.sub(word, text)
-    return text
 
 
 def contradiction(claim: str, support: list[str], language: str = "en", around: list[str] = ()) -> Finding | None:
@@ -405,8 +321,8 @@ def contradiction(claim: str, support: list[str], language: str = "en", around: 
     related = [s for s in support if len(claim_stems & set(tokenize(s))) >= 2] or closest
     # a word a negation attaches to is not said ("do not pay" is not "pay")
     denied = negated(claim, language)
-    said = {w for w in _words(claim) if not _stems(w, language) & denied}
-    found = _opposite(said, {w for sentence in related for w in _words(sentence)})
+    said = {w for w in words(claim) if not _stems(w, language) & denied}
+    found = _opposite(said, {w for sentence in related for w in words(sentence)})
     if found:
         return Finding("opposite", found)
     contrasted = _contrasted(claim, closest, language)

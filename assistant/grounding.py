@@ -11,7 +11,8 @@ with the exact sentences of the passage that hold it, so its quote is as short a
 import re
 from dataclasses import dataclass, field, replace
 
-from assistant.contradiction import contradiction, denies, plain_idioms
+from assistant.contradiction import contradiction
+from assistant.negation import denies, plain_idioms
 from assistant.entailment import ENTAILED_MIN, RESCUE_MIN_OVERLAP, REWORDED_ENTAILED_MIN, Reader
 from assistant.evidence import EMAIL, NUMBER, PHONE, Unit, units_of
 from assistant.language import to_english_query
