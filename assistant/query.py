@@ -209,7 +209,8 @@ def answer_type(text: str, counties: list[str]) -> str:
 
 _DEFINITION = re.compile(r"^\W*(what|wat|wut|who)\s+(is|are|'s)\s+(a|an|the)?\s*[\w-]+(\s+[\w-]+){0,3}\s*\??$|"
                          r"\b(stand for|mean(s|ing)?|define|definition of|explain|q(u[eé])? (es|son|significa))\b", re.IGNORECASE)
-_MONEY_WORDS = re.compile(r"\b(costs?|fees?|price|pay|paid|cuesta|costo|cuota|dollars?|money)\b", re.IGNORECASE)
+_MONEY_WORDS = re.compile(r"\b(costs?|fees?|price|pay|paid|pays|cuesta|costo|cuota|dollars?|money|d[oó]lares|dinero|"
+                          r"pag(?:a|an|ar|o|ar[aá]n?|ue|uen))\b", re.IGNORECASE)
 
 
 _TERM = re.compile(r"\b(?:what|wat|wut)(?:'s| is| are| does| do)\s+(?:a |an |the )?([\w-]+(?:\s+[\w-]+){0,2}?)\s*(?:mean|stand|refer|\?|$|for\b)"

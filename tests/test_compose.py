@@ -142,3 +142,11 @@ def test_an_abbreviation_keeps_its_full_stop_before_the_marker():
 
     assert with_marker("Session #2 runs 1 - 3 p.m.", 2) == "Session #2 runs 1 - 3 p.m. [2]"
     assert with_marker("The exam is offered in Spanish.", 1) == "The exam is offered in Spanish [1]."
+
+
+def test_a_spanish_question_about_what_is_paid_leads_with_the_amount():
+    [unit] = units_of(_chunk("Up to $900 for the workshop, paid by the agency to the provider."))
+    paid = Query(original="oye cuánto paga la agencia por el taller", language="es", text="how much pay agency workshop",
+                 answer_type="number")
+    text = compose_answer(paid, Selection(unit, [unit]), Citations())
+    assert text.startswith("Según los documentos del programa, la cantidad es $900 [1].")
