@@ -101,8 +101,9 @@ def content_tokens(sentence: str, language: str) -> set[str]:
     return set(tokenize(strip_accents(to_english_query(sentence)) if language == "es" else sentence))
 
 
-def check(sentence: str, item: bool, passages: dict[int, Passage], language: str) -> Checked:
-    cited = markers(sentence)
+def check(sentence: str, item: bool, passages: dict[int, Passage], language: str, implied: list[int] = ()) -> Checked:
+    """`implied`: the passages a sentence without markers of its own is checked against (see `verify`)."""
+    cited = markers(sentence) or list(implied)
     text = MARKERS.sub("", sentence).strip()
     if not cited:
         return Checked(text, item, False, "no citation")
@@ -144,8 +145,21 @@ def check(sentence: str, item: bool, passages: dict[int, Passage], language: str
 
 
 def verify(draft: str, passages: dict[int, Passage], language: str, reader: Reader | None = None) -> list[Checked]:
-    """Each sentence by the rules; one they keep is then read against its support by `reader`, when there is one."""
-    return [read(check(sentence, item, passages, language), reader) for sentence, item in split_draft(draft)]
+    """Each sentence by the rules; one they keep is then read against its support by `reader`, when there is one.
+
+    A sentence without a marker is checked against the passages the next marked sentence cites (small models cite
+    once, after a list or a paragraph: "… These are outlined in [1]."), else the previous one's, else every passage
+    given: a missing marker is a slip of form, and every check still runs against the passages, and a kept sentence
+    is re-cited with the exact sentences that hold it."""
+    sentences = split_draft(draft)
+    cited = [markers(sentence) for sentence, _ in sentences]
+
+    def implied(k: int) -> list[int]:
+        return next((c for c in cited[k + 1:] if c), None) or next((c for c in reversed(cited[:k]) if c), None) \
+            or sorted(passages)
+
+    return [read(check(sentence, item, passages, language, [] if cited[k] else implied(k)), reader)
+            for k, (sentence, item) in enumerate(sentences)]
 
 
 def read(checked: Checked, reader: Reader | None) -> Checked:

@@ -46,8 +46,11 @@ def test_spelled_out_numbers_dates_emails_and_phones_are_checked(passages):
     assert kept("Send questions to peercertification@calmhsa.org or 916-555-0134 [1].", passages)[0][1]
 
 
-def test_missing_and_unknown_citations_are_dropped(passages):
-    assert kept("The Medi-Cal peer certification program is administered by CalMHSA.", passages)[0][1:] == (False, "no citation")
+def test_a_sentence_without_a_marker_is_checked_against_the_passages_and_unknown_citations_are_dropped(passages):
+    assert kept("The Medi-Cal peer certification program is administered by CalMHSA.", passages)[0][1:] == (True, "")
+    assert kept("Applicants must be at least 21 years old.", passages)[0][1:] == (False, "'21' is not in the cited passages")
+    # it borrows the marker of the sentence after it, which here cites a passage that was not given
+    assert [k[1] for k in kept("CalMHSA administers the program. Applicants must be 18 [3].", passages)] == [False, False]
     assert kept("The program is administered by CalMHSA [3].", passages)[0][1:] == (False, "cites [3], which was not given")
     assert not kept("The program is administered by CalMHSA [1, 2].", passages)[0][1]
 

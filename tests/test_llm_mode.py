@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from assistant.engine import Assistant
+from assistant.grounding import MARKERS
 from evals.checks import invented_facts
 from evals.servers import api_server
 from core.settings import Settings
@@ -76,9 +77,21 @@ def test_a_hallucinated_number_is_dropped_and_the_rest_kept(bot, llm_server):
     assert [c.reason for c in trace.generation.checks if not c.kept] == ["'150' is not in the cited passages"]
 
 
+def test_a_draft_that_cites_once_or_never_is_checked_against_the_passages_and_re_cited(bot, llm_server):
+    """Small models cite after a paragraph or not at all: the sentences are still checked, then cited exactly."""
+    uncited = [MARKERS.sub("", sentence) for sentence in GOOD]
+    for draft in (" ".join(uncited), f"{uncited[0]} {GOOD[1]}"):
+        script(llm_server, {"text": draft})
+        answer, trace = bot.ask_with_trace(QUESTION)
+        assert answer.mode == "llm" and all(c.kept for c in trace.generation.checks), trace.generation.checks
+        assert answer.citations and all(f"[{c.n}]" in answer.answer for c in answer.citations)
+    script(llm_server, {"text": "Peers get free housing while they study. Everyone gets a laptop."}, judgements=NOT_SAID * 2)
+    answer, trace = bot.ask_with_trace(QUESTION)
+    assert answer.mode == "extractive" and not any(c.kept for c in trace.generation.checks)
+
+
 @pytest.mark.parametrize("draft,reason,judgements", [
     ("The Spanish exam costs $150 [1]. It is free for everyone under 30 [1].", "'150' is not in the cited passages", None),
-    ("CalMHSA offers a Spanish version of the certification exam. You pick the Spanish option.", "no citation", None),
     ("CalMHSA offers a Spanish version of the certification exam [9].", "cites [9], which was not given", None),
     # few of its words are in the passage, and the model does not read it there either
     ("Peers receive free housing while they study for the exam [1].", "only", NOT_SAID),
