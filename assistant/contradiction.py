@@ -240,10 +240,9 @@ def _denial(claim: str, closest: list[str], sentences: list[str], language: str)
     another supporting sentence denies too is not set against the closest one ("Avoid clinical words … because they
     don't assess" for "Avoid clinical language … Peers do not assess")."""
     claim_stems = _stems(claim, language)
-    concord = language == "es"
-    denied = negated(claim, language) & {t for s in sentences for t in tokenize(s)}
-    also_denied = denies(claim, concord) and denied and any(
-        denies(s, concord) and denied & set(tokenize(s)) for s in sentences)
+    concord = language == "es"  # the claim's negations stack in Spanish; the passage's English ones count in pairs
+    denied = negated(claim, language)
+    also_denied = denies(claim, concord) and denied and any(denies(s) and denied & negated(s) for s in sentences)
     pairs = [] if also_denied else [(claim, closest, claim_stems, True)]
     theirs = [c for s in closest for c in _CLAUSES.split(s) if c.strip()]
     for clause in _CLAUSES.split(claim):
@@ -253,7 +252,7 @@ def _denial(claim: str, closest: list[str], sentences: list[str], language: str)
             if best is not None and len(stems & set(tokenize(best))) >= max(3, 0.5 * len(stems)):
                 pairs.append((clause, [best], stems, False))
     for mine, candidates, stems, whole in pairs:
-        if all(denies(mine, concord) != denies(c, concord) for c in candidates):
+        if all(denies(mine, concord) != denies(c) for c in candidates):
             shared = stems & {t for c in candidates for t in tokenize(c)}
             about = (negated(mine, language) | {t for c in candidates for t in negated(c)}) & shared
             # a Spanish sentence shares fewer words with its English passage once rendered word by word; a clause

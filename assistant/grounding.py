@@ -1,7 +1,7 @@
 """Verification of an LLM draft against the passages it was given, sentence by sentence.
 
-A sentence reaches the user only if it cites passages that exist, every number, date, email and
-phone in it sits in those passages, its content words mostly come from them, a negation in it is
+A sentence reaches the user only if the passages it cites exist (one without a marker is checked against those its
+neighbours cite, or all given), every number, date, email and phone in it sits in those passages, its content words mostly come from them, a negation in it is
 matched by one in the passage, and it does not contradict the sentences that support it
 (assistant/contradiction.py: negation, limits, units, opposites, roles), and — when an LLM is there to ask — the
 model reading it against those sentences finds it there (assistant/entailment.py). Each kept sentence is re-cited
@@ -155,7 +155,8 @@ def verify(draft: str, passages: dict[int, Passage], language: str, reader: Read
     cited = [markers(sentence) for sentence, _ in sentences]
 
     def implied(k: int) -> list[int]:
-        return next((c for c in cited[k + 1:] if c), None) or next((c for c in reversed(cited[:k]) if c), None) \
+        given = [[n for n in c if n in passages] for c in cited]
+        return next((c for c in given[k + 1:] if c), None) or next((c for c in reversed(given[:k]) if c), None) \
             or sorted(passages)
 
     return [read(check(sentence, item, passages, language, [] if cited[k] else implied(k)), reader)

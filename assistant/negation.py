@@ -2,14 +2,12 @@
 
 The verifier (assistant/contradiction.py, assistant/grounding.py) sets a sentence's denials against its passage's. A
 negation attaches to the first content word or two after it, in its clause. English counts denials in pairs ("cannot
-refund anyone who has not returned it" asserts no refund twice denied); Spanish stacks negations for one denial ("no
+refund anyone who has not returned it" denies nothing); Spanish stacks negations for one denial ("no
 emite…, no administra… ni aprueba…"). "At no cost", "sin importar" and "can't go beyond N" say free, regardless and
 up to N: they are read as those words before any negation is counted.
 """
 
 import re
-
-from wordfreq import zipf_frequency
 
 from assistant.language import to_english_query
 from ingest.lexical import strip_accents, tokenize
@@ -35,18 +33,9 @@ def words(text: str) -> list[str]:
     return [strip_accents(w.lower()).replace("’", "'") for w in TOKEN.findall(text)]
 
 
-def _prefixed(word: str) -> str | None:
-    """The word an English "un-" negates ("uncertified" → "certified", "unpaid" → "paid"), if it is one."""
-    rest = word[2:]
-    if word.startswith("un") and len(rest) >= 4 and word != "unless" and zipf_frequency(rest, "en") >= 3.0:
-        return rest
-    return None
-
-
-def _negations(found: list[str], prefixes: bool = False) -> list[int]:
-    """Positions of the negations that deny something ("not … until" marks a time, "no later than" a limit). With
-    `prefixes`, "non-" and "un-" deny the word they start ("non-billable" restated as "no facturables")."""
-    return [i for i, w in enumerate(found) if (w in _NEGATIONS or w.endswith("n't") or prefixes and (w == "non" or _prefixed(w)))
+def _negations(found: list[str]) -> list[int]:
+    """Positions of the negations that deny something ("not … until" marks a time, "no later than" a limit)."""
+    return [i for i, w in enumerate(found) if (w in _NEGATIONS or w.endswith("n't"))
             and not any(u in _UNTIL for u in found[i + 1:i + 12])
             and not (found[i + 1:i + 2] and found[i + 1] in _COMPARATIVES and found[i + 2:i + 3] in (["than"], ["de"]))]
 
@@ -74,18 +63,19 @@ _ANSWER_WORD = re.compile(r"\b(?:no|yes|s[ií])\s*[.!,:;]", re.IGNORECASE)  # an
 
 def denies(text: str, concord: bool = False) -> bool:
     """The text denies something: it holds an odd number of negations ("not … until" and an answer's opening
-    "No." excepted), so "cannot issue it to anyone who has not attended" asserts nothing denied twice. With `concord`
-    (a Spanish sentence, or an English one set against it), any negation denies: Spanish stacks them for one denial
-    ("no emite…, no administra… ni aprueba…", "nunca … ni …")."""
-    found = _negations(words(_ANSWER_WORD.sub(" ", text)), prefixes=concord)
+    "No." excepted), so "cannot issue it to anyone who has not attended" denies nothing. With `concord` (a Spanish
+    sentence only), any negation denies: Spanish stacks them for one denial ("no emite…, no administra… ni
+    aprueba…", "nunca … ni …")."""
+    found = _negations(words(_ANSWER_WORD.sub(" ", text)))
     return bool(found) if concord else len(found) % 2 == 1
 
 
 # Ways of saying "free" or "regardless" that hold a negation word; read as one word before negations are counted, so
 # "at no cost" restating "free" is no denial, and "sin importar cuántas horas" denies nothing
 _IDIOMS = [(re.compile(r"\b(?:at\s+no\s+(?:cost|charge)|free\s+of\s+charge|without\s+(?:any\s+)?(?:cost|charge)|"
-                       r"(?:do|does|did|will)\s*(?:n[o']t)\s+cost(?:\s+(?:you\s+)?anything)?|costs?\s+nothing|"
-                       r"no\s+(?:\w+\s+)?(?:cost|charge|fee)|sin\s+(?:ning[uú]n\s+)?(?:costo|cargo|cobro)|"
+                       r"(?:do|does|did|will|wo)\s*(?:n[o']t)\s+cost(?:\s+(?:you\s+)?anything)?|costs?\s+nothing|"
+                       r"no\s+(?:\w+\s+)?(?:cost|charge|fee)s?)\b(?!\s+(?:more|over|less|than|above|waivers?)\b)|"
+                       r"\b(?:sin\s+(?:ning[uú]n\s+)?(?:costo|cargo|cobro)|"
                        r"no\s+(?:le\s+|les\s+)?cuesta[n]?(?:\s+nada)?|no\s+tiene[n]?\s+(?:ning[uú]n\s+)?costo)\b",
                        re.IGNORECASE), "free"),
            (re.compile(r"\b(?:no\s+matter|sin\s+importar|no\s+importa)\b", re.IGNORECASE), "regardless"),
@@ -97,6 +87,7 @@ _IDIOMS = [(re.compile(r"\b(?:at\s+no\s+(?:cost|charge)|free\s+of\s+charge|witho
 
 def plain_idioms(text: str) -> str:
     """The text with each idiom above replaced by the plain word it means."""
+    text = text.replace("’", "'")
     for pattern, word in _IDIOMS:
         text = pattern.sub(word, text)
     return text

@@ -1,7 +1,7 @@
 """The prompt an optional LLM gets: numbered passages from the same retrieval, and strict rules.
 
-The rules ask for what verification later enforces (a marker on every sentence, no figure the
-passages lack), so a well-behaved model loses nothing to it.
+The rules ask for what verification later enforces (a passage behind every sentence, no figure the passages
+lack), so a well-behaved model loses nothing to it; a sentence left without its marker is checked all the same.
 """
 
 from ingest.chunking import Chunk

@@ -234,7 +234,12 @@ _TERM_ENDS = {"for", "to", "of", "in", "on", "with", "about", "the", "and", "a",
 
 
 def asks_for_money(question: str) -> bool:
-    return bool(_MONEY_WORDS.search(question))
+    """'¿Cuántas horas pagan?' asks for hours, not money, though it says 'pagan'."""
+    return bool(_MONEY_WORDS.search(question)) and not _COUNTED_TIME.search(question)
+
+
+_COUNTED_TIME = re.compile(r"\b(?:how many|cu[aá]nt[oa]s)\s+(?:\w+\s+)?(?:hours?|days?|weeks?|months?|years?|horas|d[ií]as|"
+                           r"semanas|meses|a[nñ]os)\b", re.IGNORECASE)
 
 
 _NOT_COUNTED = {"do", "does", "did", "is", "are", "was", "were", "will", "can", "could", "should", "would", "of", "have",

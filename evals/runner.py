@@ -199,6 +199,8 @@ def run_eval(settings: Settings, split: str = GATE_SPLIT, baselines: bool = True
 
     `every`: keep every n-th question, in file order, so a run of hours (LLM mode on two cores) samples every
     category in proportion."""
+    if every < 1:
+        raise ValueError(f"every must be 1 or more, not {every}")
     items = load_gold(split, gold_dir)[::every]
     if not items:
         raise ValueError(f"no gold items in split '{split}' in {gold_dir}")
@@ -251,7 +253,9 @@ def markdown_report(report: dict, gate_failures: list[str]) -> str:
     systems = list(report["systems"])
     lines = [f"# Evaluation — split `{report['split']}`, {report['created_at']}", "",
              f"Index version `{report['index_version']}`. Gate ({GATE_SPLIT} split only): " +
-             ("not applied" if report["split"] != GATE_SPLIT else "**passed**" if not gate_failures else
+             ("not applied" if report["split"] != GATE_SPLIT else
+              f"not applied (every {report['every']}th question)" if report.get("every", 1) != 1 else
+              "**passed**" if not gate_failures else
               "**FAILED** — " + "; ".join(gate_failures)), "",
              "| metric | " + " | ".join(systems) + (" | assistant ÷ " + " | assistant ÷ ".join(systems[1:]) if len(systems) > 1 else "") + " |",
              "|---|" + "---|" * (2 * len(systems) - 1)]

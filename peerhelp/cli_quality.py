@@ -34,6 +34,8 @@ def eval_(
     from evals.runner import GATE_SPLIT, check_gate, run_eval, write_report
 
     settings = settings_or_exit(index_dir, corpus_dir)
+    if gate and every != 1:
+        fail(ValueError("the gate's floors were measured on every dev question. Fix: drop --every, or --gate."))
     try:
         with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
             task = progress.add_task("evaluating", total=None)

@@ -49,8 +49,8 @@ def test_spelled_out_numbers_dates_emails_and_phones_are_checked(passages):
 def test_a_sentence_without_a_marker_is_checked_against_the_passages_and_unknown_citations_are_dropped(passages):
     assert kept("The Medi-Cal peer certification program is administered by CalMHSA.", passages)[0][1:] == (True, "")
     assert kept("Applicants must be at least 21 years old.", passages)[0][1:] == (False, "'21' is not in the cited passages")
-    # it borrows the marker of the sentence after it, which here cites a passage that was not given
-    assert [k[1] for k in kept("CalMHSA administers the program. Applicants must be 18 [3].", passages)] == [False, False]
+    # it borrows the markers of the sentence after it, only those of passages it was given
+    assert [k[1] for k in kept("CalMHSA administers the program. Applicants must be 18 [3].", passages)] == [True, False]
     assert kept("The program is administered by CalMHSA [3].", passages)[0][1:] == (False, "cites [3], which was not given")
     assert not kept("The program is administered by CalMHSA [1, 2].", passages)[0][1]
 
@@ -248,8 +248,22 @@ def test_a_denial_restated_from_another_sentence_of_the_passage_is_not_set_again
     assert contradiction("Volunteers don't sort donations on Mondays.", closest, "en", around=other) is not None
 
 
-def test_non_and_un_deny_their_word_against_a_spanish_denial():
+@pytest.mark.parametrize("claim,passages,language", [
+    # a denial elsewhere in the passage about another thing does not excuse this one
+    ("Peers do not need the training, so they can start right away.",
+     ["Peers must complete the training before they start.", "The training is not offered on weekends."], "en"),
+    # "cannot … without" asserts a condition: a Spanish "sin pagar" that drops the "cannot" contradicts it
+    ("Las familias pueden unirse al grupo sin pagar la cuota.", ["Families cannot join the group without paying the fee."], "es"),
+])
+def test_what_the_negation_rules_must_still_catch(claim, passages, language):
     from assistant.contradiction import contradiction
 
-    assert contradiction("Solo puede prestar servicios no facturables.", ["They may provide only non-billable services."], "es") is None
-    assert contradiction("El trabajo no pagado no cuenta.", ["Unpaid work does not count."], "es") is None
+    assert contradiction(claim, passages[:1], language, around=passages[1:]) is not None
+
+
+def test_a_ceiling_said_with_cost_is_not_read_as_free_and_curly_apostrophes_are_read():
+    from assistant.negation import plain_idioms
+
+    assert plain_idioms("The exam does not cost more than $150.") == "The exam does not cost more than $150."
+    assert plain_idioms("A fee waiver, with no fee waiver form.") == "A fee waiver, with no fee waiver form."
+    assert plain_idioms("It doesn’t cost anything.") == "It free."
