@@ -283,7 +283,8 @@ def _necessity_denied(claim: str, closest: list[str], language: str) -> bool:
     return bool(_NO_NECESSITY.search(best)) and len(stems & set(tokenize(best))) >= 2
 
 
-def contradiction(claim: str, support: list[str], language: str = "en", around: list[str] = ()) -> Finding | None:
+def contradiction(claim: str, support: list[str], language: str = "en", around: tuple[str, ...] | list[str] = ()) \
+        -> Finding | None:
     """The first way `claim` contradicts the sentences that support it, or None. Figures are compared as digits: the
     claim's spelled-out numbers are read in its language; `support` comes with its own already read
     (assistant/numerals.py). `around`: the cited passages' other sentences about the same thing, where a denial the

@@ -1,8 +1,8 @@
 """Verification of an LLM draft against the passages it was given, sentence by sentence.
 
 A sentence reaches the user only if the passages it cites exist (one without a marker is checked against those its
-neighbours cite, or all given), every number, date, email and phone in it sits in those passages, its content words mostly come from them, a negation in it is
-matched by one in the passage, and it does not contradict the sentences that support it
+neighbours cite, or all given), every number, date, email and phone in it sits in those passages, its content words
+mostly come from them, a negation in it is matched by one in the passage, and it does not contradict the sentences that support it
 (assistant/contradiction.py: negation, limits, units, opposites, roles), and — when an LLM is there to ask — the
 model reading it against those sentences finds it there (assistant/entailment.py). Each kept sentence is re-cited
 with the exact sentences of the passage that hold it, so its quote is as short and checkable as an extractive one.
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.contradiction import contradiction
-from assistant.negation import denies, plain_idioms
+from assistant.negation import denies, has_negation, plain_idioms
 from assistant.entailment import ENTAILED_MIN, RESCUE_MIN_OVERLAP, REWORDED_ENTAILED_MIN, Reader
 from assistant.evidence import EMAIL, NUMBER, PHONE, Unit, units_of
 from assistant.language import to_english_query
@@ -31,7 +31,6 @@ MAX_SUPPORT_UNITS = 4
 MARKERS = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _MARKER_BEFORE_STOP = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
-_NEGATION = re.compile(r"\b(not|no|never|cannot|none|nor|without|nunca|ningun[oa]?|ni|sin|tampoco)\b|n't\b", re.IGNORECASE)
 
 
 @dataclass
@@ -101,7 +100,8 @@ def content_tokens(sentence: str, language: str) -> set[str]:
     return set(tokenize(strip_accents(to_english_query(sentence)) if language == "es" else sentence))
 
 
-def check(sentence: str, item: bool, passages: dict[int, Passage], language: str, implied: list[int] = ()) -> Checked:
+def check(sentence: str, item: bool, passages: dict[int, Passage], language: str,
+          implied: tuple[int, ...] = ()) -> Checked:
     """`implied`: the passages a sentence without markers of its own is checked against (see `verify`)."""
     cited = markers(sentence) or list(implied)
     text = MARKERS.sub("", sentence).strip()
@@ -133,8 +133,7 @@ def check(sentence: str, item: bool, passages: dict[int, Passage], language: str
     few = overlap < (MIN_OVERLAP_ES if language == "es" else MIN_OVERLAP) or (language == "es" and len(need & covered) < 2)
     if not support or (few and overlap < RESCUE_MIN_OVERLAP):
         return Checked(text, item, False, worded if few else "no sentence of the cited passages holds it")
-    if denies(plain_idioms(text), language == "es") and not any(_NEGATION.search(plain_idioms(passages[n].chunk.text))
-                                                               for n in cited):
+    if denies(plain_idioms(text), language == "es") and not any(has_negation(passages[n].chunk.text) for n in cited):
         return Checked(text, item, False, "it negates what the cited passages say")
     around = [numerals(u.text, u.chunk.language) for u in units if u not in support and need & u.tokens]
     found = contradiction(text, [numerals(u.text, u.chunk.language) for u in support], language, around)
@@ -152,14 +151,13 @@ def verify(draft: str, passages: dict[int, Passage], language: str, reader: Read
     given: a missing marker is a slip of form, and every check still runs against the passages, and a kept sentence
     is re-cited with the exact sentences that hold it."""
     sentences = split_draft(draft)
-    cited = [markers(sentence) for sentence, _ in sentences]
+    given = [tuple(n for n in markers(sentence) if n in passages) for sentence, _ in sentences]
 
-    def implied(k: int) -> list[int]:
-        given = [[n for n in c if n in passages] for c in cited]
+    def implied(k: int) -> tuple[int, ...]:
         return next((c for c in given[k + 1:] if c), None) or next((c for c in reversed(given[:k]) if c), None) \
-            or sorted(passages)
+            or tuple(sorted(passages))
 
-    return [read(check(sentence, item, passages, language, [] if cited[k] else implied(k)), reader)
+    return [read(check(sentence, item, passages, language, () if markers(sentence) else implied(k)), reader)
             for k, (sentence, item) in enumerate(sentences)]
 
 

@@ -70,6 +70,11 @@ def denies(text: str, concord: bool = False) -> bool:
     return bool(found) if concord else len(found) % 2 == 1
 
 
+def has_negation(text: str) -> bool:
+    """Any negation at all, idioms read first: a passage that holds one may be restated with one."""
+    return bool(_negations(words(plain_idioms(text))))
+
+
 # Ways of saying "free" or "regardless" that hold a negation word; read as one word before negations are counted, so
 # "at no cost" restating "free" is no denial, and "sin importar cuántas horas" denies nothing
 _IDIOMS = [(re.compile(r"\b(?:at\s+no\s+(?:cost|charge)|free\s+of\s+charge|without\s+(?:any\s+)?(?:cost|charge)|"

@@ -254,7 +254,7 @@ def markdown_report(report: dict, gate_failures: list[str]) -> str:
     lines = [f"# Evaluation — split `{report['split']}`, {report['created_at']}", "",
              f"Index version `{report['index_version']}`. Gate ({GATE_SPLIT} split only): " +
              ("not applied" if report["split"] != GATE_SPLIT else
-              f"not applied (every {report['every']}th question)" if report.get("every", 1) != 1 else
+              f"not applied (a sample: one question in {report['every']})" if report.get("every", 1) != 1 else
               "**passed**" if not gate_failures else
               "**FAILED** — " + "; ".join(gate_failures)), "",
              "| metric | " + " | ".join(systems) + (" | assistant ÷ " + " | assistant ÷ ".join(systems[1:]) if len(systems) > 1 else "") + " |",

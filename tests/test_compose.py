@@ -150,3 +150,9 @@ def test_a_spanish_question_about_what_is_paid_leads_with_the_amount():
                  answer_type="number")
     text = compose_answer(paid, Selection(unit, [unit]), Citations())
     assert text.startswith("Según los documentos del programa, la cantidad es $900 [1].")
+
+
+def test_a_spanish_question_counting_paid_hours_has_no_amount_lead():
+    [unit] = units_of(_chunk("Staff get 16 paid hours a year, worth up to $900."))
+    hours = Query(original="¿Cuántas horas pagan al año?", language="es", text="how many hours pay year", answer_type="number")
+    assert compose_answer(hours, Selection(unit, [unit]), Citations()).startswith("Según los documentos oficiales del programa:")

@@ -267,3 +267,10 @@ def test_a_ceiling_said_with_cost_is_not_read_as_free_and_curly_apostrophes_are_
     assert plain_idioms("The exam does not cost more than $150.") == "The exam does not cost more than $150."
     assert plain_idioms("A fee waiver, with no fee waiver form.") == "A fee waiver, with no fee waiver form."
     assert plain_idioms("It doesn’t cost anything.") == "It free."
+
+
+def test_a_denial_is_kept_only_where_a_cited_passage_holds_a_negation_idioms_read_first():
+    from assistant.negation import has_negation
+
+    assert has_negation("Nadie paga la cuota.") and has_negation("Nobody pays the fee.")
+    assert not has_negation("Parking is available at no cost.") and not has_negation("Submit it no later than May 1.")
