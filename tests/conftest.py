@@ -104,6 +104,21 @@ def corpus_copy(tmp_path) -> Path:
     return dest
 
 
+SHORT_DOCUMENT = 6000  # characters
+
+
+@pytest.fixture
+def short_corpus(corpus_copy) -> Path:
+    """The seeds with each long document cut after its first paragraphs: the same five documents with their entries,
+    a third of the text. For tests of ingest plumbing (counts, skips, undo, crashes), whose checks do not depend on
+    how long a document is and whose time is mostly embedding."""
+    for path in corpus_copy.glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        if len(text) > SHORT_DOCUMENT:
+            path.write_text(text[:text.rfind("\n\n", 0, SHORT_DOCUMENT)] + "\n", encoding="utf-8")
+    return corpus_copy
+
+
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory, embedder) -> Path:
     """The seeds ingested once into a temporary index (never the developer's .index)."""

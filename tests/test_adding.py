@@ -33,16 +33,16 @@ def test_twenty_files_whose_titles_collide_become_twenty_documents(tmp_path, cor
     assert len(texts) == 20  # no file overwrote another
 
 
-def test_a_file_whose_inferred_id_is_taken_by_another_type_orphans_nothing(tmp_path, corpus_copy, fast_embedder):
-    existing = read_manifest(corpus_copy)[0]
+def test_a_file_whose_inferred_id_is_taken_by_another_type_orphans_nothing(tmp_path, short_corpus, fast_embedder):
+    existing = read_manifest(short_corpus)[0]
     note = tmp_path / "note.md"
     note.write_text(f"# {existing.title}\n\nA county note that happens to share the title.\n")
-    [added], _ = add_documents(corpus_copy, [note], GivenFields(), MAX)
+    [added], _ = add_documents(short_corpus, [note], GivenFields(), MAX)
     assert added.replaced is None and added.entry.id != existing.id and added.entry.file.endswith(".md")
-    entries = manifest(corpus_copy)
-    assert entries[existing.id] == existing and (corpus_copy / existing.file).is_file()
-    assert unmatched(corpus_copy, list(entries.values())) == []
-    summary = run_ingest(Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "ix"), embedder=fast_embedder)
+    entries = manifest(short_corpus)
+    assert entries[existing.id] == existing and (short_corpus / existing.file).is_file()
+    assert unmatched(short_corpus, list(entries.values())) == []
+    summary = run_ingest(Settings(corpus_dir=short_corpus, index_dir=tmp_path / "ix"), embedder=fast_embedder)
     assert summary.documents == 6 and not summary.skipped
 
 
@@ -186,7 +186,7 @@ def test_a_bad_field_is_refused_by_name_with_its_fix_and_nothing_changes(tmp_pat
     assert last_change(corpus_copy) is None  # no change recorded: nothing to undo
 
 
-def test_a_document_without_a_date_is_ingested_and_cited_as_date_unknown(tmp_path, corpus_copy, embedder):
+def test_a_document_without_a_date_is_ingested_and_cited_as_date_unknown(tmp_path, short_corpus, fast_embedder):
     from assistant.compose import Citations
     from ingest.pipeline import run_ingest
     from ingest.store import IndexVersion
@@ -194,9 +194,9 @@ def test_a_document_without_a_date_is_ingested_and_cited_as_date_unknown(tmp_pat
 
     undated = tmp_path / "hub-notes.txt"
     undated.write_text("Hub meeting notes\n\nThe peer hub meets on Tuesdays at the county library.\n")
-    [added], _ = add_documents(corpus_copy, [undated], GivenFields(), MAX)
-    settings = Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "index")
-    run_ingest(settings, embedder=embedder)
+    [added], _ = add_documents(short_corpus, [undated], GivenFields(), MAX)
+    settings = Settings(corpus_dir=short_corpus, index_dir=tmp_path / "index")
+    run_ingest(settings, embedder=fast_embedder)
     index = IndexVersion.open_current(settings.index_dir)
     assert index.state.documents[added.entry.id].as_of is None
     chunk = next(c for c in index.chunks if c.doc_id == added.entry.id)

@@ -30,9 +30,9 @@ def test_seed_index__documents_chunks_and_retrieval(seed_index, embedder):
     assert any("Peers@dhcs.ca.gov" in h.chunk.text for h in hits)
 
 
-def test_incremental__unchanged_changed_added_removed(tmp_path, corpus_copy, fast_embedder):
+def test_incremental__unchanged_changed_added_removed(tmp_path, short_corpus, fast_embedder):
     counting = CountingEmbedder(fast_embedder)
-    settings = _settings(tmp_path, corpus_copy)
+    settings = _settings(tmp_path, short_corpus)
     first = run_ingest(settings, embedder=counting)
     index = IndexVersion.open_current(settings.index_dir)
     assert counting.embedded == first.chunks + len(index.unit_embeddings)  # each chunk, and each unit inside it
@@ -41,7 +41,7 @@ def test_incremental__unchanged_changed_added_removed(tmp_path, corpus_copy, fas
     again = run_ingest(settings, embedder=counting)
     assert not again.changed and counting.embedded == 0 and again.version == first.version
 
-    page = corpus_copy / "001_3e4d9a16ddad8708.txt"
+    page = short_corpus / "001_3e4d9a16ddad8708.txt"
     page.write_text(page.read_text() + "\nUpdate: the listening session recordings are posted online.\n")
     changed = run_ingest(settings, embedder=counting)
     index = IndexVersion.open_current(settings.index_dir)
@@ -51,13 +51,13 @@ def test_incremental__unchanged_changed_added_removed(tmp_path, corpus_copy, fas
     assert any("recordings are posted" in c.text for c in index.chunks)
 
     counting.embedded = 0
-    (corpus_copy / "renewal.md").write_text("# Renewal\n\nCertified peers renew every two years with CalMHSA.\n")
-    manifest = json.loads((corpus_copy / "manifest.json").read_text())
+    (short_corpus / "renewal.md").write_text("# Renewal\n\nCertified peers renew every two years with CalMHSA.\n")
+    manifest = json.loads((short_corpus / "manifest.json").read_text())
     manifest["documents"].append({"id": "renewal-note", "file": "renewal.md", "title": "Renewal note", "issuer": "Test",
                                   "kind": "staff-note", "url": None, "as_of": "2026-01", "language": "en"})
     manifest["documents"] = [d for d in manifest["documents"] if d["id"] != "la-dmh-wet-slides"]
-    (corpus_copy / "003_81f31b55680e0ce0.txt").unlink()
-    (corpus_copy / "manifest.json").write_text(json.dumps(manifest))
+    (short_corpus / "003_81f31b55680e0ce0.txt").unlink()
+    (short_corpus / "manifest.json").write_text(json.dumps(manifest))
     summary = run_ingest(settings, embedder=counting)
     index = IndexVersion.open_current(settings.index_dir)
     assert summary.removed_documents == ["la-dmh-wet-slides"]
@@ -70,13 +70,13 @@ def test_incremental__unchanged_changed_added_removed(tmp_path, corpus_copy, fas
     assert len(index.unit_embeddings) == index.unit_rows[-1]  # the reused documents kept their unit vectors
 
 
-def test_corrupt_file__is_skipped_and_everything_else_ingests(tmp_path, corpus_copy, fast_embedder):
-    (corpus_copy / "bhin-21-041.pdf").write_bytes(b"%PDF-1.4\n% damaged download\n")
-    manifest = json.loads((corpus_copy / "manifest.json").read_text())
+def test_corrupt_file__is_skipped_and_everything_else_ingests(tmp_path, short_corpus, fast_embedder):
+    (short_corpus / "bhin-21-041.pdf").write_bytes(b"%PDF-1.4\n% damaged download\n")
+    manifest = json.loads((short_corpus / "manifest.json").read_text())
     manifest["documents"].append({"id": "bhin-21-041", "file": "bhin-21-041.pdf", "title": "BHIN 21-041", "issuer": "DHCS",
                                   "kind": "bhin", "as_of": "2021-07-22"})
-    (corpus_copy / "manifest.json").write_text(json.dumps(manifest))
-    summary = run_ingest(_settings(tmp_path, corpus_copy), embedder=fast_embedder)
+    (short_corpus / "manifest.json").write_text(json.dumps(manifest))
+    summary = run_ingest(_settings(tmp_path, short_corpus), embedder=fast_embedder)
     assert [s.file.endswith("bhin-21-041.pdf") for s in summary.skipped] == [True]
     assert summary.skipped[0].fix
     assert summary.documents == 5
@@ -87,34 +87,34 @@ def _cli(*args, env_extra=None):
     return subprocess.run([sys.executable, "-m", "peerhelp.cli", *args], capture_output=True, text=True, env=env, timeout=300)
 
 
-def test_cli_ingest__adds_a_file_then_reports_skips_with_exit_code_1(tmp_path, corpus_copy):
+def test_cli_ingest__adds_a_file_then_reports_skips_with_exit_code_1(tmp_path, short_corpus):
     note = tmp_path / "exam-note.md"
     note.write_text("# Exam format\n\nThe certification exam can be taken in English or Spanish.\n")
     bad = tmp_path / "scan.pdf"
     bad.write_bytes(b"%PDF-1.7 broken")
-    result = _cli("ingest", str(note), str(bad), "--corpus-dir", str(corpus_copy), "--index-dir", str(tmp_path / "ix"),
+    result = _cli("ingest", str(note), str(bad), "--corpus-dir", str(short_corpus), "--index-dir", str(tmp_path / "ix"),
                   "--issuer", "County BH", "--json")
     assert result.returncode == 1, result.stderr
     out = json.loads(result.stdout)
     assert out["documents"] == 6 and len(out["skipped"]) == 1 and "scan.pdf" in out["skipped"][0]["file"]
-    manifest = json.loads((corpus_copy / "manifest.json").read_text())
+    manifest = json.loads((short_corpus / "manifest.json").read_text())
     added = [d for d in manifest["documents"] if d["id"] == "exam-format"]
-    assert added and added[0]["issuer"] == "County BH" and (corpus_copy / added[0]["file"]).exists()
+    assert added and added[0]["issuer"] == "County BH" and (short_corpus / added[0]["file"]).exists()
 
     listed = _cli("documents", "--index-dir", str(tmp_path / "ix"), "--json")
     assert listed.returncode == 0 and "exam-format" in listed.stdout
     shown = _cli("chunks", "exam-format", "--index-dir", str(tmp_path / "ix"), "--json")
     assert json.loads(shown.stdout)[0]["heading_path"] == ["Exam format"]
 
-    undone = _cli("undo", "--corpus-dir", str(corpus_copy), "--index-dir", str(tmp_path / "ix"))
+    undone = _cli("undo", "--corpus-dir", str(short_corpus), "--index-dir", str(tmp_path / "ix"))
     assert undone.returncode == 0 and "Undone: Added exam-note.md as 'exam-format'" in undone.stderr, undone.stderr
-    assert "5 documents" in undone.stdout and not (corpus_copy / added[0]["file"]).exists()
+    assert "5 documents" in undone.stdout and not (short_corpus / added[0]["file"]).exists()
 
 
-def test_cli__a_file_without_entry_and_an_entry_without_file_are_skipped_and_the_rest_ingests(tmp_path, corpus_copy):
-    (corpus_copy / "stray.txt").write_text("A file nobody described in the manifest.")
-    (corpus_copy / "004_b2cc685654df5877.txt").unlink()
-    result = _cli("ingest", "--corpus-dir", str(corpus_copy), "--index-dir", str(tmp_path / "ix"), "--json")
+def test_cli__a_file_without_entry_and_an_entry_without_file_are_skipped_and_the_rest_ingests(tmp_path, short_corpus):
+    (short_corpus / "stray.txt").write_text("A file nobody described in the manifest.")
+    (short_corpus / "004_b2cc685654df5877.txt").unlink()
+    result = _cli("ingest", "--corpus-dir", str(short_corpus), "--index-dir", str(tmp_path / "ix"), "--json")
     assert result.returncode == 1, result.stderr
     out = json.loads(result.stdout)
     assert out["documents"] == 4 and (tmp_path / "ix" / "CURRENT").exists()
@@ -136,12 +136,12 @@ def test_cli__documents_without_an_index_says_how_to_build_one(tmp_path):
     assert result.returncode == 2 and "peerhelp ingest" in result.stderr
 
 
-def test_ingest_opens_no_network_connection(tmp_path, corpus_copy, network_attempts):
+def test_ingest_opens_no_network_connection(tmp_path, short_corpus, network_attempts):
     """Loads fresh models (both packaged ones) and builds a Chroma store while every non-loopback connect is recorded."""
     from ingest.embedding import E5Embedder, MiniLMEmbedder
 
     fresh = MiniLMEmbedder()
-    summary = run_ingest(_settings(tmp_path, corpus_copy), embedder=fresh)
+    summary = run_ingest(_settings(tmp_path, short_corpus), embedder=fresh)
     fresh.embed_query("warm the model")
     E5Embedder().embed_query("warm the other model")
     assert summary.changed
