@@ -247,6 +247,12 @@ _NOT_COUNTED = {"do", "does", "did", "is", "are", "was", "were", "will", "can", 
                 "on", "a", "an", "the", "my", "our", "your", "must", "need", "until", "before", "after"}
 
 
+# An amount, or the words that say it is none: "at no cost" answers "does that cost anything?" and "how much is it?"
+MONEY_VALUE = re.compile(r"\$\s?\d|\b\d[\d,]*\s*(?:dollars|d[oó]lares)\b|"
+                         r"\b(?:at no|no|without)\s+(?:\w+\s+)?(?:cost|charge|fee|tuition)s?\b|(?<![-\w])free\b(?!-)|"
+                         r"\b(?:sin|ning[uú]n)\s+(?:costo|cargo|cobro)\b|\bgratu?i(?:ta|to|tamente|s)\b", re.IGNORECASE)
+
+
 def number_pattern(question: str) -> re.Pattern:
     """What a number answering this question looks like: '48 states' for 'how many states', money for a fee."""
     m = re.search(r"\bhow (many|much|long)\s+((?:[a-z]+\s+){0,2}[a-z]+)", question, re.IGNORECASE)
@@ -260,7 +266,7 @@ def number_pattern(question: str) -> re.Pattern:
     if count is not None and m.group(1).lower() == "many":
         return count
     if asks_for_money(question):
-        return re.compile(r"\$\s?\d|\b\d[\d,]*\s*dollars\b", re.IGNORECASE)
+        return MONEY_VALUE
     if re.search(r"\b(score|percent|passing|puntaje)\b", question, re.IGNORECASE):
         return re.compile(r"\d\s?%|\bscore\w*\b[^.]{0,40}\d|\d[^.]{0,40}\bscore", re.IGNORECASE)
     if count is not None:
@@ -317,9 +323,12 @@ def analyze(message: str, history: list[str], home_county: str | None = None,
     text = english
     meaning = cleaned
     if follow_up:
-        meaning = f"{history[-1]} {cleaned}"
         previous = history[-1]
-        prev_en = to_english_query(previous) if detect_language(previous) == "es" else previous
+        # the previous question as it was understood: a follow-up to a follow-up ("when is the next one?" → "does
+        # that cost anything?") carries the topic of the question before it; one step back is enough context
+        before = analyze(previous, history[-2:-1], home_county, in_scope)
+        meaning = f"{before.meaning} {cleaned}"
+        prev_en = before.text
         prev_counties = find_counties(previous)
         if counties and prev_counties:
             text = prev_en

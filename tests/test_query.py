@@ -25,6 +25,15 @@ def test_analyze__follow_up_with_pronoun_carries_the_topic():
     assert analyze("what's her job title", ["Who is the lead staff on the program?"], in_scope=lambda t: True).follow_up
 
 
+def test_analyze__a_follow_up_to_a_follow_up_keeps_the_first_topic():
+    history = ["What training does a supervisor need before supervising peers?", "when is the next one"]
+    q = analyze("does that cost anything?", history)
+    assert q.follow_up and "supervisor" in q.text and "next one" in q.text and "supervisor" in q.meaning
+    # one step back only: a third question back is another topic
+    older = analyze("does that cost anything?", ["How do I apply for the EPOC grant?", *history])
+    assert "EPOC" not in older.text
+
+
 def test_answer_type__definitions_typed_casually():
     assert answer_type("wat is a BHIN", []) == "definition"
     assert answer_type("q es el PWI", []) == "definition"
@@ -132,6 +141,10 @@ def test_number_pattern__fits_the_question():
     interns = number_pattern("How many peer interns is the agency taking?")
     assert interns.search("We take 6 peer interns") and not interns.search("a $300 stipend for each intern")
     assert number_pattern("how many peers can 1 supervisor have").search("no more than eight (8) peer staff")
+    # an amount may be "none": "at no cost" answers a question about what something costs, in either language
+    fee = number_pattern("does that cost anything?")
+    assert fee.search("Peer Pathways offers this course at no cost") and fee.search("El examen es gratis.")
+    assert not fee.search("a drug-free workplace") and not fee.search("Call the free-standing clinic")
 
 
 def test_anchors__program_names_numbers_and_the_profiles_rules():
