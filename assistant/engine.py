@@ -39,6 +39,7 @@ from assistant.crisis_replies import CONCERN_LINE, KEEP_ASKING, PROGRAM_FOLLOWS,
 from assistant.safety import CrisisDetector, crisis_embedding
 from assistant.safety_model import EMBEDDER as CRISIS_EMBEDDER
 from assistant.safety_model import CrisisModel
+from assistant.swap import similarity, swap_follow_up
 from ingest.embedding import Embedder, get_embedder
 from ingest.lexical import tokenize
 from ingest.store import CURRENT, IndexVersion, current_version_dir
@@ -169,8 +170,11 @@ class Assistant:
         elif boundary is not None:
             answer = self._boundary_answer(query, index, boundary.kind, trace)
         else:
-            if query.follow_up and refers_back(query.cleaned):
-                query = trace.query = self._with_antecedents(query, history, index)
+            if query.follow_up:
+                previous = analyze(history[-1], history[-2:-1], home_county=county, in_scope=lambda t: in_scope(index, t))
+                swap = swap_follow_up(query, previous, similarity(self.embedder), self.fitted.semantic.z)
+                query = trace.query = swap or (self._with_antecedents(query, history, index)
+                                               if refers_back(query.cleaned) else query)
             answer = self._answer(query, index, trace, history if use_llm and self.llm else None, on_draft)
         if safety.level == "concern":  # the answer the question deserves, and one line about 988
             answer.answer = f"{answer.answer}\n\n{CONCERN_LINE[answer.language]}"
@@ -392,4 +396,10 @@ def wanted_value(kind: str, question: str) -> re.Pattern | None:
     """The shape of the value a question of this kind asks for (`question` in the corpus's English for numbers)."""
     if kind == "number":
         return number_pattern(question)
+    if kind == "email" and not _SAYS_EMAIL.search(question):
+        return CONTACT  # "who is the contact for help in Hmong?" is answered by a phone number as well
     return {"email": EMAIL, "phone": PHONE, "date": DATE}.get(kind)
+
+
+_SAYS_EMAIL = re.compile(r"\b(e-?mails?|correo|inbox|write)\b", re.IGNORECASE)
+CONTACT = re.compile(f"{EMAIL.pattern}|{PHONE.pattern}")

@@ -64,6 +64,16 @@ def test_follow_up__a_pronoun_points_at_a_name_in_the_previous_answer(bot, clean
     assert_grounded(a, cleaned)
 
 
+def test_follow_up__and_the_other_thing_asks_the_previous_question_about_it(bot, cleaned):
+    a, trace = bot.ask_with_trace("and what about SMHS?", history=["what does DMC-ODS mean"])
+    assert trace.query.text == "what does SMHS mean"
+    assert a.status == "answered" and "Specialty Mental Health Services" in a.answer
+    assert_grounded(a, cleaned)
+    # a new topic is not forced into the previous question: it is asked after it, as before
+    _, other = bot.ask_with_trace("and the exam fee?", history=["Is Kern County participating?"])
+    assert "Kern" in other.query.text and "exam fee" in other.query.text
+
+
 def test_the_email_veto_looks_at_the_neighbour_quoted_with_the_lead(bot):
     _, trace = bot.ask_with_trace("Where do I send questions about how SB 803 is being implemented?")
     # the lead ("This inbox is targeted to …") holds no address; the sentence it leans back on does
