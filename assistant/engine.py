@@ -16,7 +16,7 @@ from assistant.boundaries import MESSAGES as BOUNDARY_MESSAGES
 from assistant.boundaries import check_boundaries
 from assistant.contract import Answer
 from assistant.conversations import ConversationStore
-from assistant.evidence import DATE, EMAIL, PHONE, Unit, corpus_statistics, in_scope
+from assistant.evidence import Unit, corpus_statistics, in_scope
 from assistant.fitted import Fitted, fitted_for
 from assistant.generation import Generation, generate
 from assistant.judge import judge_for
@@ -26,8 +26,8 @@ from assistant.language import alternative_groups, to_english_query
 from assistant.messages import msg, scope_reply
 from assistant.novelty import novelty
 from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_type, asks, definition_pattern,
-                             definition_term, enumeration_of, listed_things, names_in, number_pattern, question_parts,
-                             refers_back, spelling_fixes)
+                             definition_term, enumeration_of, listed_things, names_in, question_parts,
+                             refers_back, spelling_fixes, wanted_value)
 from assistant.policy import AbstentionPolicy, Decision, Evidence
 from assistant.name_rules import ordinary_words_of
 from assistant.privacy import redact
@@ -390,16 +390,3 @@ def checked_message(message: str) -> str:
 
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 2)
-
-
-def wanted_value(kind: str, question: str) -> re.Pattern | None:
-    """The shape of the value a question of this kind asks for (`question` in the corpus's English for numbers)."""
-    if kind == "number":
-        return number_pattern(question)
-    if kind == "email" and not _SAYS_EMAIL.search(question):
-        return CONTACT  # "who is the contact for help in Hmong?" is answered by a phone number as well
-    return {"email": EMAIL, "phone": PHONE, "date": DATE}.get(kind)
-
-
-_SAYS_EMAIL = re.compile(r"\b(e-?mails?|correo|inbox|write)\b", re.IGNORECASE)
-CONTACT = re.compile(f"{EMAIL.pattern}|{PHONE.pattern}")

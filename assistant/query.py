@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assistant.evidence import DATE, EMAIL, PHONE
 from assistant.language import detect_language, to_english_query
 from assistant.shorthand import plain
 from assistant.spelling import Vocabulary
@@ -373,3 +374,16 @@ def definition_pattern(term: str) -> re.Pattern:
     expansion = rf"|[A-Za-z]\s+\({head}s?\)" if re.fullmatch(r"[A-Za-z]{2,8}", term.strip()) else ""
     return re.compile(rf"\b(an?\s+)?{head}s?(\s+\([^)]*\))?\s+(is|are|means|refers to|takes)\b|^{head}s?\s+—{expansion}",
                       re.IGNORECASE)
+
+
+def wanted_value(kind: str, question: str) -> re.Pattern | None:
+    """The shape of the value a question of this kind asks for (`question` in the corpus's English for numbers)."""
+    if kind == "number":
+        return number_pattern(question)
+    if kind == "email" and not _SAYS_EMAIL.search(question):
+        return CONTACT  # "who is the contact for help in Hmong?" is answered by a phone number as well
+    return {"email": EMAIL, "phone": PHONE, "date": DATE}.get(kind)
+
+
+_SAYS_EMAIL = re.compile(r"\b(e-?mails?|correo|inbox|write)\b", re.IGNORECASE)
+CONTACT = re.compile(f"{EMAIL.pattern}|{PHONE.pattern}")
