@@ -58,6 +58,7 @@ class Checked:
     support: list[Unit] = field(default_factory=list)
     # dropped only because few of its words are in the passages; nothing in them contradicts it
     reworded: bool = False
+    contradicted: bool = False  # dropped because the passages say otherwise, not because they do not say it
 
 
 def split_draft(draft: str) -> list[tuple[str, bool]]:
@@ -134,11 +135,11 @@ def check(sentence: str, item: bool, passages: dict[int, Passage], language: str
     if not support or (few and overlap < RESCUE_MIN_OVERLAP):
         return Checked(text, item, False, worded if few else "no sentence of the cited passages holds it")
     if denies(plain_idioms(text), language == "es") and not any(has_negation(passages[n].chunk.text) for n in cited):
-        return Checked(text, item, False, "it negates what the cited passages say")
+        return Checked(text, item, False, "it negates what the cited passages say", contradicted=True)
     around = [numerals(u.text, u.chunk.language) for u in units if u not in support and need & u.tokens]
     found = contradiction(text, [numerals(u.text, u.chunk.language) for u in support], language, around)
     if found is not None:
-        return Checked(text, item, False, found.reason())
+        return Checked(text, item, False, found.reason(), contradicted=True)
     # told in other words: only a reader can keep it (read below), the rules found nothing against it
     return Checked(text, item, not few, worded if few else "", support=support, reworded=few)
 
@@ -149,16 +150,25 @@ def verify(draft: str, passages: dict[int, Passage], language: str, reader: Read
     A sentence without a marker is checked against the passages the next marked sentence cites (small models cite
     once, after a list or a paragraph: "… These are outlined in [1]."), else the previous one's, else every passage
     given: a missing marker is a slip of form, and every check still runs against the passages, and a kept sentence
-    is re-cited with the exact sentences that hold it."""
+    is re-cited with the exact sentences that hold it. When the neighbour's passages do not hold it, it is checked
+    against every passage given; when they contradict it, it stays dropped."""
     sentences = split_draft(draft)
     given = [tuple(n for n in markers(sentence) if n in passages) for sentence, _ in sentences]
+    every = tuple(sorted(passages))
 
     def implied(k: int) -> tuple[int, ...]:
-        return next((c for c in given[k + 1:] if c), None) or next((c for c in reversed(given[:k]) if c), None) \
-            or tuple(sorted(passages))
+        return next((c for c in given[k + 1:] if c), None) or next((c for c in reversed(given[:k]) if c), None) or every
 
-    return [read(check(sentence, item, passages, language, () if markers(sentence) else implied(k)), reader)
-            for k, (sentence, item) in enumerate(sentences)]
+    def checked(k: int, sentence: str, item: bool) -> Checked:
+        if markers(sentence):
+            return check(sentence, item, passages, language)
+        first = check(sentence, item, passages, language, implied(k))
+        if first.kept or first.contradicted or implied(k) == every:
+            return first
+        again = check(sentence, item, passages, language, every)
+        return again if again.kept or (again.reworded and not first.reworded) else first
+
+    return [read(checked(k, sentence, item), reader) for k, (sentence, item) in enumerate(sentences)]
 
 
 def read(checked: Checked, reader: Reader | None) -> Checked:

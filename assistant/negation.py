@@ -24,7 +24,10 @@ _SKIPPED = set("""be is are was were been being do does did have has had can cou
 must need needs to a an the any all yet also always ever even longer more only just get got it they we you he she
 es son esta estan ser estar fue fueron puede pueden podra se lo la las los el le les de del que ha han hay debe
 deben tiene tienen tener hace haber va van para un una ya mas solo""".split())
-CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|and|or|because|while|although|unless|pero|porque|aunque|mientras|sino)\b")
+# Where a negation's reach ends ("not required, and …"): finer than contradiction.py's `_CLAUSES`, which cuts only at
+# a contrast ("but", "rather"), because a clause there must keep its "and" to be compared whole with the passage's.
+CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|and|or|because|while|although|unless|pero|porque|aunque|mientras|sino)\b",
+                          re.IGNORECASE)
 TOKEN = re.compile(r"[a-záéíóúñü]+(?:['’]t)?|\d[\d,]*(?:\.\d+)?", re.IGNORECASE)
 
 

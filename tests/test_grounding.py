@@ -55,6 +55,20 @@ def test_a_sentence_without_a_marker_is_checked_against_the_passages_and_unknown
     assert not kept("The program is administered by CalMHSA [1, 2].", passages)[0][1]
 
 
+def test_an_unmarked_sentence_its_neighbours_passage_does_not_hold_is_checked_against_every_passage(passages):
+    other = "The spring cohort meets on Saturdays at the county library."
+    chunk = Chunk(id="county:0", doc_id="county", n=0, text=other, start=0, end=len(other), heading_path=[],
+                  title="County training")
+    both = {**passages, 2: Passage.of(2, chunk)}
+    # the model cited only the second sentence; the first is held by passage 1, not by the [2] it borrows
+    first, second = verify("Applicants must be at least 18 years old. The spring cohort meets on Saturdays [2].",
+                           both, "en")
+    assert first.kept and first.support[0].chunk.doc_id == "calmhsa" and second.kept
+    # a sentence the borrowed passage contradicts stays dropped, whatever another passage holds
+    [denied, _] = verify("The spring cohort does not meet on Saturdays. It meets at the county library [2].", both, "en")
+    assert not denied.kept and denied.contradicted
+
+
 def test_unsupported_wording_and_flipped_negation_are_dropped(passages):
     assert not kept("Volunteers receive free housing and childcare while training [1].", passages)[0][1]
     good = "Counties that do not opt in cannot bill Medi-Cal for peer support services [1]."
