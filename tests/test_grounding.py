@@ -103,6 +103,10 @@ def test_figures_normalize_what_users_write():
     # compounds are one figure; a word that is a number in one language is not read as one in the other
     assert figures("It supports forty-five peer-run groups, one hundred three peers at once.") == ["45", "103"]
     assert figures("Se reúne once veces, cuarenta y dos personas.", "es") == ["11", "42"]
+    # a date written another way holds the same figures, the month among them
+    assert figures("July 1, 2021") == figures("7/1/2021") == figures("2021-07-01") == ["7", "1", "2021"]
+    assert figures("el 1 de julio de 2021", "es") == ["7", "1", "2021"] and figures("Dec. 22") == ["12", "22"]
+    assert figures("you may 3 times") == ["3"]
 
 
 def reading(p):
