@@ -9,6 +9,7 @@ suicidal, or are hurting themselves — unless it is reported speech or a joke, 
 replies are fixed templates (assistant/crisis_replies.py), never text from the corpus or a model.
 """
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -38,7 +39,15 @@ _SAYS_SO = re.compile(
     r"(?! (in|with|at|near|on|there|here)\b)"
     r"|\bi (wish|wished) i (was|were) dead\b|\bi'?d be better off dead\b"
     r"|\b(ya )?no quiero (vivir|seguir viviendo|existir|estar viv[oa])\b(?! (en|con|cerca|aqui|alla|ahi)\b)"
-    r"|\b(quisiera|ojala) (estar muert[oa]|morirme)\b")
+    r"|\b(quisiera|ojala) (estar muert[oa]|morirme)\b"
+    # a message that starts without its "I" ("been so suicidal lately", "wanna die")
+    r"|^(been|feeling|feel|getting)\s+(so\s+|really\s+|very\s+|kinda\s+)?suicidal\b"
+    r"|^(wanna|want to|wanting to)\s+(die|kill myself|end my life|end it all)\b")
+# The floor's own key words, read through a slip of the thumb ("suicidle", "myslef"): the floor is the net under the
+# model, and a misspelling must not slip through it.
+_FLOOR_WORDS = ("suicidal", "myself", "suicidarme", "suicidar", "matarme", "morirme", "cortando", "lastimando",
+                "quemando")
+_SPELLING_CUTOFF = 0.85  # difflib's ratio: "suicdal" 0.93, "myslef" 0.83 (not), "judicial" 0.75, "suicide" 0.80
 _NOT_THE_WRITER_NOW = re.compile(
     r"\b(lol|lmao|haha\w*|jaja\w*|jeje\w*|jk|xd|says|said|say|tells|told|telling|dice|dijo|dicen|decia|quote)\b|[\"“”]|"
     "\U0001F602|\U0001F923")
@@ -64,6 +73,17 @@ def normalize(text: str) -> str:
     text = re.sub(r"([a-z])\1{2,}", r"\1", text)
     text = text.replace("’", "'")
     return " ".join(re.sub(r"[^a-z0-9'\s]", " ", text).split())
+
+
+def floor_spelling(text: str) -> str:
+    """Each word of five letters or more that is a near miss of one of the floor's key words, written as that word."""
+    def fixed(word: str) -> str:
+        if len(word) < 5 or word in _FLOOR_WORDS:
+            return word
+        close = difflib.get_close_matches(word, _FLOOR_WORDS, n=1, cutoff=_SPELLING_CUTOFF)
+        return close[0] if close else word
+
+    return " ".join(fixed(w) for w in text.split())
 
 
 def _with_emoji_words(text: str) -> str:
@@ -95,7 +115,7 @@ class CrisisDetector:
 
     def assess(self, message: str) -> SafetyDecision:
         text = normalize(message)
-        said = _SAYS_SO.search(text)
+        said = _SAYS_SO.search(floor_spelling(text))
         if not said and self.model.plainly_ordinary(text):
             return SafetyDecision("none", "screen: plainly ordinary (not embedded)")
         written = model_text(message)
