@@ -134,6 +134,27 @@ def seed_index(tmp_path_factory, embedder) -> Path:
     return settings.index_dir
 
 
+@pytest.fixture(scope="session")
+def fast_seed_build(tmp_path_factory, fast_embedder) -> Path:
+    """The seeds and their index built once with FAST_MODEL; `fast_seed_copy` hands each test its own copy."""
+    from ingest.pipeline import run_ingest
+    from core.settings import Settings
+
+    base = tmp_path_factory.mktemp("fast-seed")
+    shutil.copytree(SEED_CORPUS, base / "corpus")
+    run_ingest(Settings(corpus_dir=base / "corpus", index_dir=base / "index", embedding_model=FAST_MODEL),
+               embedder=fast_embedder)
+    return base
+
+
+@pytest.fixture
+def fast_seed_copy(tmp_path, fast_seed_build) -> tuple[Path, Path]:
+    """(corpus, index) of the seeds, built with FAST_MODEL, copied for one test to change as it likes."""
+    shutil.copytree(fast_seed_build / "corpus", tmp_path / "corpus")
+    shutil.copytree(fast_seed_build / "index", tmp_path / "index", symlinks=True)
+    return tmp_path / "corpus", tmp_path / "index"
+
+
 def seed_text(name: str) -> str:
     return (SEED_CORPUS / name).read_text(encoding="utf-8")
 

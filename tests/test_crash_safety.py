@@ -39,10 +39,10 @@ def _assert_serving(index_dir, fast_embedder, allowed_versions):
 
 
 @pytest.mark.parametrize("stage,delay", KILL_POINTS)
-def test_sigkill_during_ingest_leaves_previous_index_serving(tmp_path, corpus_copy, fast_embedder, stage, delay):
-    index_dir = tmp_path / "index"
+def test_sigkill_during_ingest_leaves_previous_index_serving(fast_seed_copy, fast_embedder, stage, delay):
+    corpus_copy, index_dir = fast_seed_copy
     settings = Settings(corpus_dir=corpus_copy, index_dir=index_dir)
-    first = run_ingest(settings, embedder=fast_embedder).version
+    first = IndexVersion.open_current(index_dir).version
 
     guide = corpus_copy / "002_a3f5e78bf45f2be3.txt"
     guide.write_text(guide.read_text() + f"\nAddendum written before a crash at '{stage}'.\n")
