@@ -278,7 +278,7 @@ class Assistant:
                 return Answer(status="answered", answer=text, citations=cites.items, language=lang)
 
         focus_tokens = set(tokenize(" ".join(fixes.get(w, w) for w in re.findall(r"\S+", query.focus)))) if query.follow_up else set()
-        type_re = wanted_value(query.answer_type, query.original if lang == "en" else query.text)
+        type_re = wanted_value(query.answer_type, query.original if lang == "en" and not query.swapped else query.text)
         question_tokens = tokenize(scoring_text)
         question = Question(tokens=question_tokens, boost=focus_tokens, definition=definition, wanted=type_re,
                             vector=self.embedder.embed_query(dense_text(self.embedder, retrieval_text, query.meaning)),

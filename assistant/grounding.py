@@ -93,15 +93,17 @@ _MESES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agost
           "noviembre", "diciembre"]
 # capitalized, as a date is written: "you may 3 times" is no date (a lower-case "july 1" keeps only its day, a figure
 # the passage holds either way)
-_MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|" \
+         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _EN_DATE = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?")
+_EN_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?:,?\s+(\d{{4}})\b)?")
 _ES_DATE = re.compile(rf"\b(\d{{1,2}})\s+de\s+({'|'.join(_MESES)})\b(?:\s+(?:de\s+|del\s+)?(\d{{4}})\b)?", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def _numeric_dates(text: str) -> str:
-    """'July 1, 2021', '1 de julio de 2021' and '2021-07-01' as '7/1/2021': a date written another way holds the same
-    figures, the month among them."""
+    """'July 1, 2021', '1 July 2021', '1 de julio de 2021' and '2021-07-01' as '7/1/2021': a date written another way
+    holds the same figures, the month among them."""
     def en(m: re.Match) -> str:
         month = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(m.group(1).lower()[:3]))
         return f"{month}/{m.group(2)}" + (f"/{m.group(3)}" if m.group(3) else "")
@@ -109,8 +111,12 @@ def _numeric_dates(text: str) -> str:
     def es(m: re.Match) -> str:
         return f"{_MESES.index(m.group(2).lower()) + 1}/{m.group(1)}" + (f"/{m.group(3)}" if m.group(3) else "")
 
+    def day_first(m: re.Match) -> str:
+        month = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(m.group(2).lower()[:3]))
+        return f"{month}/{m.group(1)}" + (f"/{m.group(3)}" if m.group(3) else "")
+
     text = _ISO_DATE.sub(lambda m: f"{int(m.group(2))}/{int(m.group(3))}/{m.group(1)}", text)
-    return _ES_DATE.sub(es, _EN_DATE.sub(en, text))
+    return _ES_DATE.sub(es, _EN_DAY_FIRST.sub(day_first, _EN_DATE.sub(en, text)))
 
 
 def _number(raw: str) -> str:

@@ -71,6 +71,7 @@ class Query:
     focus: str = ""  # the newest message in corpus English: its terms weigh more than the history's
     cleaned: str = ""  # the newest message in its own language, injection removed, "my county" named
     meaning: str = ""  # what the multilingual model embeds: `cleaned`, after the previous question for a follow-up
+    swapped: bool = False  # "and the Hmong one?" rewritten as the previous question about it (assistant/swap.py)
 
 
 _AMBIGUOUS = {"Orange", "Lake", "Kings", "Glenn", "Mono", "Trinity", "Sierra", "Imperial", "Nevada", "Sutter", "Yuba"}
@@ -250,8 +251,11 @@ _NOT_COUNTED = {"do", "does", "did", "is", "are", "was", "were", "will", "can", 
 
 # An amount, or the words that say it is none: "at no cost" answers "does that cost anything?" and "how much is it?"
 MONEY_VALUE = re.compile(r"\$\s?\d|\b\d[\d,]*\s*(?:dollars|d[oó]lares)\b|"
-                         r"\b(?:at no|no|without)\s+(?:\w+\s+)?(?:cost|charge|fee|tuition)s?\b|(?<![-\w])free\b(?!-)|"
-                         r"\b(?:sin|ning[uú]n)\s+(?:costo|cargo|cobro)\b|\bgratu?i(?:ta|to|tamente|s)\b", re.IGNORECASE)
+                         r"\b(?:at no|no|without(?: any)?)\s+(?:\w+\s+)?(?:cost|charge|tuition)s?\b|"
+                         r"\bno\s+(?:\w+\s+)?fees?\b(?!\s+waiver)|\b(?:not|n't)\s+cost\s+anything\b|"
+                         r"(?<![-\w])(?<!feel )(?<!toll )free\b(?![- ](?:time|line|number|call|form|text|speech)\b)(?!-)|"
+                         r"\b(?:sin|ning[uú]n)\s+(?:costo|cargo|cobro)\b|\bno\s+tiene\s+(?:ning[uú]n\s+)?costo\b|"
+                         r"\bgratu?i(?:ta|to|tamente|s|tas|tos)\b", re.IGNORECASE)
 
 
 def number_pattern(question: str) -> re.Pattern:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from wordfreq import zipf_frequency
 
 from assistant.safety_model import LEVELS, RISK, CrisisModel, parts
 
@@ -41,13 +42,15 @@ _SAYS_SO = re.compile(
     r"|\b(ya )?no quiero (vivir|seguir viviendo|existir|estar viv[oa])\b(?! (en|con|cerca|aqui|alla|ahi)\b)"
     r"|\b(quisiera|ojala) (estar muert[oa]|morirme)\b"
     # a message that starts without its "I" ("been so suicidal lately", "wanna die")
-    r"|^(been|feeling|feel|getting)\s+(so\s+|really\s+|very\s+|kinda\s+)?suicidal\b"
+    r"|^(been|feeling|feel)\s+(so\s+|really\s+|very\s+|kinda\s+)?suicidal\b(?!\s+(clients?|patients?|people|persons?|youth|"
+    r"members?|individuals?|students?|peers?|callers?|thoughts?|ideation|behaviou?rs?|feelings?|is|are|can|may|in|among)\b)"
     r"|^(wanna|want to|wanting to)\s+(die|kill myself|end my life|end it all)\b")
 # The floor's own key words, read through a slip of the thumb ("suicidle", "myslef"): the floor is the net under the
 # model, and a misspelling must not slip through it.
-_FLOOR_WORDS = ("suicidal", "myself", "suicidarme", "suicidar", "matarme", "morirme", "cortando", "lastimando",
-                "quemando")
+# Only long words unlike any ordinary one: "quedando" is a breath from "quemando", "matarte" from "matarme".
+_FLOOR_WORDS = ("suicidal", "myself", "suicidarme", "suicidar")
 _SPELLING_CUTOFF = 0.85  # difflib's ratio: "suicdal" 0.93, "myslef" 0.83 (not), "judicial" 0.75, "suicide" 0.80
+_A_WORD = 1.0  # wordfreq's Zipf frequency in English or Spanish at which a word is a word, not a slip
 _NOT_THE_WRITER_NOW = re.compile(
     r"\b(lol|lmao|haha\w*|jaja\w*|jeje\w*|jk|xd|says|said|say|tells|told|telling|dice|dijo|dicen|decia|quote)\b|[\"“”]|"
     "\U0001F602|\U0001F923")
@@ -76,9 +79,10 @@ def normalize(text: str) -> str:
 
 
 def floor_spelling(text: str) -> str:
-    """Each word of five letters or more that is a near miss of one of the floor's key words, written as that word."""
+    """Each word of five letters or more that is no word of English or Spanish but a near miss of one of the floor's key
+    words, written as that word."""
     def fixed(word: str) -> str:
-        if len(word) < 5 or word in _FLOOR_WORDS:
+        if len(word) < 5 or word in _FLOOR_WORDS or max(zipf_frequency(word, "en"), zipf_frequency(word, "es")) >= _A_WORD:
             return word
         close = difflib.get_close_matches(word, _FLOOR_WORDS, n=1, cutoff=_SPELLING_CUTOFF)
         return close[0] if close else word

@@ -21,20 +21,31 @@ from ingest.lexical import STOPWORDS
 
 # "and", "what about", "y", "¿y qué tal …": then the new thing, after any preposition or article
 _LEAD = re.compile(r"^[\W_]*(?:(?:and|or|also|what about|how about|what of|y|qu[eé] tal|qu[eé] hay)\b[\s,]*)+"
-                   r"(?:(?:for|in|on|about|with|to|the|a|an|para|en|de|del|con|el|la|los|las|un|una)\b\s*)*(.*)$",
-                   re.IGNORECASE)
+                   r"(?P<prep>(?:(?:for|in|on|about|with|to|para|en|de|del|con)\b\s*)?)"
+                   r"(?:(?:the|a|an|el|la|los|las|un|una)\b\s*)*(?P<part>.*)$", re.IGNORECASE)
 _ONE = re.compile(r"\s+(?:one|ones)\s*$", re.IGNORECASE)
-# the new part names a thing; a question word or a verb makes it a question of its own ("and when is it due?")
-_ASKS = re.compile(r"\b(what|when|where|who|how|which|why|is|are|was|were|do|does|did|can|could|will|would|should|"
-                   r"qu[eé]|cu[aá]ndo|d[oó]nde|qui[eé]n|c[oó]mo|cu[aá]l|es|son|puedo|hay)\b", re.IGNORECASE)
+# the new part names a thing; a question word, a verb or a condition makes it a question of its own ("and when is
+# it due?", "and if I fail?")
+_ASKS = re.compile(r"\b(what|when|where|who|how|which|why|if|is|are|was|were|do|does|did|can|could|will|would|should|"
+                   r"qu[eé]|cu[aá]ndo|d[oó]nde|qui[eé]n|c[oó]mo|cu[aá]l|si|es|son|puedo|hay)\b", re.IGNORECASE)
+# words that name nothing by themselves: "and that one?", "what about them?", "y la otra?", "and thanks!" are for
+# the pronoun handling (assistant/engine.py) or are no question
+_EMPTY = STOPWORDS | {"other", "others", "another", "that", "this", "those", "these", "them", "me", "him", "her", "us",
+                      "mine", "yours", "otra", "otro", "otras", "otros", "esa", "ese", "eso", "esta", "este", "esto",
+                      "ella", "ellos", "ellas", "mi", "yo", "thanks", "thank", "thx", "ty", "gracias", "cool", "great",
+                      "nice", "bien", "vale"}
 MAX_WORDS = 4
 MAX_SPAN = 3
+MAX_PREVIOUS_WORDS = 30  # parts are looked for in a question, not in a long message pasted before it
 
 # How much more alike than usual (in standard deviations of the model's question-to-passage similarity, the fitted
-# `semantic` scale) the new words and the replaced part must be. Chosen on the dev follow-ups: a language for a
-# language, an acronym for an acronym and a service for a service sit at 0.9-1.5; a new topic after "Is Kern
-# County participating?" ("and the exam fee?") at 0.4.
-SWAP_MIN_Z = 0.75
+# `semantic` scale) the new words and the replaced part must be. Short phrases run more alike than a question and a
+# passage: on dev follow-ups and a dozen written for this, right swaps (a language for a language, an acronym for
+# an acronym, a season for a season) sat at 0.9-2.5, and "exam fee" against the "County" of "Is Kern County
+# participating?" at 0.76. Below the bar the new words are asked after the previous question, as before; what else
+# keeps a swap right is the shape of the part (no pronoun, no condition, a preposition only where the previous
+# question has it).
+SWAP_MIN_Z = 0.9
 
 Similarity = Callable[[str, list[str]], np.ndarray]  # (new words, candidate parts) -> one similarity per part
 
@@ -48,34 +59,39 @@ def similarity(embedder: Embedder) -> Similarity:
     return similar
 
 
-def new_part(message: str) -> str | None:
-    """The thing an "and the X one?" follow-up asks about, or None when the message is not of that shape."""
+def new_part(message: str) -> tuple[str, str] | None:
+    """The thing an "and the X one?" follow-up asks about, with the preposition it came with ("for" in "and for
+    skill-building groups?"), or None when the message is not of that shape."""
     m = _LEAD.match(message.strip())
     if not m:
         return None
-    part = _ONE.sub("", m.group(1).strip(" ?¿!.,")).strip()
-    words = part.split()
-    if not words or len(words) > MAX_WORDS or _ASKS.search(part):
+    part = _ONE.sub("", m.group("part").strip(" ?¿!.,")).strip()
+    words = re.findall(r"[\w'’-]+", part.lower())
+    if not words or len(part.split()) > MAX_WORDS or _ASKS.search(part) or all(w in _EMPTY for w in words):
         return None
-    return part
+    return m.group("prep").strip().lower(), part
 
 
-def _parts(question: str) -> list[tuple[int, int]]:
-    """Spans of one to three words that begin and end with a word that carries meaning."""
-    words = list(re.finditer(r"[\w'’-]+", question))
+def _parts(question: str, after: str = "") -> list[tuple[int, int]]:
+    """Spans of one to three words that begin and end with a word that carries meaning; with `after`, only those
+    right after that word ("for X" in "… do we use for peer engagement services?")."""
+    words = list(re.finditer(r"[\w'’-]+", question))[:MAX_PREVIOUS_WORDS]
     spans = []
     for n in range(1, MAX_SPAN + 1):
         for i in range(len(words) - n + 1):
             first, last = words[i].group(0).lower(), words[i + n - 1].group(0).lower()
+            if after and (i == 0 or words[i - 1].group(0).lower() != after):
+                continue
             if first not in STOPWORDS and last not in STOPWORDS:
                 spans.append((words[i].start(), words[i + n - 1].end()))
     return spans
 
 
-def swapped(previous: str, part: str, similarity: Similarity, z: Callable[[float], float]) -> str | None:
+def swapped(previous: str, part: str, similarity: Similarity, z: Callable[[float], float], after: str = "") -> str | None:
     """`previous` with the span most like `part` replaced by it; None when no span is alike enough (`z` puts a
-    similarity on the fitted scale)."""
-    spans = _parts(previous)
+    similarity on the fitted scale). With `after` (the preposition the part came with), only a span after that same
+    word is replaced: "and for supervisors?" after "How many hours of training are required?" adds a condition."""
+    spans = _parts(previous, after)
     if not spans:
         return None
     sims = similarity(part, [previous[s:e] for s, e in spans])
@@ -89,11 +105,13 @@ def swapped(previous: str, part: str, similarity: Similarity, z: Callable[[float
 def swap_follow_up(query: Query, previous: Query, similarity: Similarity, z: Callable[[float], float]) -> Query | None:
     """The follow-up as the previous question (as it was understood) about the new thing; None when it is not an
     "and the X one?" follow-up, when a county was swapped already (assistant/query.py), or when nothing matches."""
-    part = new_part(query.cleaned)
-    if part is None or query.counties:
+    found = new_part(query.cleaned)
+    if found is None or query.counties:
         return None
-    text = swapped(previous.text, to_english_query(part) if query.language == "es" else part, similarity, z)
+    prep, part = found
+    english = to_english_query(part) if query.language == "es" else part
+    text = swapped(previous.text, english, similarity, z, to_english_query(prep) if query.language == "es" else prep)
     if text is None:
         return None
-    meaning = swapped(previous.meaning, part, similarity, z) or text
-    return replace(query, text=text, meaning=meaning, focus=text)
+    meaning = swapped(previous.meaning, part, similarity, z, prep) or text
+    return replace(query, text=text, meaning=meaning, focus=text, swapped=True)

@@ -71,7 +71,7 @@ def test_follow_up__and_the_other_thing_asks_the_previous_question_about_it(bot,
     assert_grounded(a, cleaned)
     # a new topic is not forced into the previous question: it is asked after it, as before
     _, other = bot.ask_with_trace("and the exam fee?", history=["Is Kern County participating?"])
-    assert "Kern" in other.query.text and "exam fee" in other.query.text
+    assert other.query.text.startswith("Is Kern County participating?") and other.query.text.endswith("exam fee?")
 
 
 def test_the_email_veto_looks_at_the_neighbour_quoted_with_the_lead(bot):

@@ -145,6 +145,8 @@ def test_number_pattern__fits_the_question():
     fee = number_pattern("does that cost anything?")
     assert fee.search("Peer Pathways offers this course at no cost") and fee.search("El examen es gratis.")
     assert not fee.search("a drug-free workplace") and not fee.search("Call the free-standing clinic")
+    assert not fee.search("Feel free to contact us") and not fee.search("There is no fee waiver")
+    assert fee.search("El examen no tiene costo") and fee.search("It does not cost anything.")
 
 
 def test_anchors__program_names_numbers_and_the_profiles_rules():

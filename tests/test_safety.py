@@ -63,11 +63,13 @@ def test_saying_so_in_the_first_person_is_never_left_to_chance(detector, monkeyp
 def test_the_floor_reads_a_misspelled_key_word_and_a_message_that_drops_its_i(detector, monkeypatch):
     monkeypatch.setattr(detector.model, "risk_threshold", 1.01)  # the floor alone
     for message in ("im so suicidle tonight", "feeling sucidal since friday, who can i talk to", "wanna die honestly",
-                    "quiero suisidarme"):
+                    "quiero suisidarme", "been suicidal all week"):
         assert detector.assess(message).level == "crisis", message
     # near words stay what they are; reported speech stays the model's
     for message in ("is the judicial review of my application done", "feeling ready for the exam",
-                    "my client told me she feels suicidal, what do I do?"):
+                    "my client told me she feels suicidal, what do I do?", "Me estoy quedando sin tiempo para inscribirme",
+                    "sigo contando las horas de capacitación", "feeling suicidal is common for my clients, any training?",
+                    "been suicidal clients' advocate for years, can I get grandparented?"):
         assert not detector.assess(message).crisis, message
 
 
