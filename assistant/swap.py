@@ -1,7 +1,7 @@
 """'And the Hmong one?': a follow-up that asks the previous question again about something else.
 
 "Who is the contact for help in Spanish?" → "and the Hmong one?" asks "who is the contact for help in Hmong?";
-"What does DMC-ODS stand for?" → "and SMHS?"; "What code do we use for peer engagement services?" → "and for
+"What is PWI short for?" → "and EPOC?"; "Which billing code is for peer engagement services?" → "and for
 skill-building groups?". Appending the new words to the previous question (what a follow-up gets otherwise) keeps
 "Spanish" in it, and retrieval finds the Spanish contact again. The part of the previous question the new words
 replace is the one most like them in meaning (a language for a language, an acronym for an acronym, a group for a
@@ -90,7 +90,7 @@ def _parts(question: str, after: str = "") -> list[tuple[int, int]]:
 def swapped(previous: str, part: str, similarity: Similarity, z: Callable[[float], float], after: str = "") -> str | None:
     """`previous` with the span most like `part` replaced by it; None when no span is alike enough (`z` puts a
     similarity on the fitted scale). With `after` (the preposition the part came with), only a span after that same
-    word is replaced: "and for supervisors?" after "How many hours of training are required?" adds a condition."""
+    word is replaced: "and for supervisors?" after "How long is the core training?" adds a condition."""
     spans = _parts(previous, after)
     if not spans:
         return None

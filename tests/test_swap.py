@@ -12,7 +12,7 @@ def test_the_new_thing_is_what_follows_and_what_about_or_y():
     assert new_part("what about SMHS?") == ("", "SMHS")
     assert new_part("¿y para los supervisores?") == ("para", "supervisores")
     # a question of its own, a condition, a long message, a pronoun, thanks, or no "and …" shape: not a swap
-    for message in ("and when is it due?", "and if I fail?", "what about questions on the certification itself, like the exam?",
+    for message in ("and when does it close?", "and if I fail?", "what about questions on the certification itself, like the exam?",
                     "and that one?", "what about them?", "what about me?", "¿y la otra?", "and thanks!",
                     "Is Kern County participating?"):
         assert new_part(message) is None, message
@@ -27,11 +27,11 @@ def test_the_most_alike_part_is_replaced_only_when_it_is_alike_enough():
     question = "who is the contact for help in spanish"
     assert swapped(question, "hmong", _alike("spanish", 0.9), same_scale) == "who is the contact for help in hmong"
     assert swapped(question, "the exam fee", _alike("spanish", 0.5), same_scale) is None
-    assert swapped("What procedure code do we use for peer engagement services?", "skill-building groups",
+    assert swapped("Which billing code is for peer engagement services?", "skill-building groups",
                    _alike("peer engagement services", 0.9), same_scale, after="for") == \
-        "What procedure code do we use for skill-building groups?"
+        "Which billing code is for skill-building groups?"
     # with a preposition, only what follows the same preposition is replaced: otherwise the part adds a condition
-    assert swapped("How many hours of training are required?", "supervisors", _alike("training", 0.9), same_scale,
+    assert swapped("How long is the core training?", "supervisors", _alike("core training", 0.9), same_scale,
                    after="for") is None
 
 
