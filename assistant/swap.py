@@ -24,8 +24,8 @@ _LEAD = re.compile(r"^[\W_]*(?:(?:and|or|also|what about|how about|what of|y|qu[
                    r"(?P<prep>(?:(?:for|in|on|about|with|to|para|en|de|del|con)\b\s*)?)"
                    r"(?:(?:the|a|an|el|la|los|las|un|una)\b\s*)*(?P<part>.*)$", re.IGNORECASE)
 _ONE = re.compile(r"\s+(?:one|ones)\s*$", re.IGNORECASE)
-# the new part names a thing; a question word, a verb or a condition makes it a question of its own ("and when is
-# it due?", "and if I fail?")
+# the new part names a thing; a question word, a verb or a condition makes it a question of its own ("and when does
+# it close?", "and if I fail?")
 _ASKS = re.compile(r"\b(what|when|where|who|how|which|why|if|is|are|was|were|do|does|did|can|could|will|would|should|"
                    r"qu[eé]|cu[aá]ndo|d[oó]nde|qui[eé]n|c[oó]mo|cu[aá]l|si|es|son|puedo|hay)\b", re.IGNORECASE)
 # words that name nothing by themselves: "and that one?", "what about them?", "y la otra?", "and thanks!" are for
@@ -74,7 +74,7 @@ def new_part(message: str) -> tuple[str, str] | None:
 
 def _parts(question: str, after: str = "") -> list[tuple[int, int]]:
     """Spans of one to three words that begin and end with a word that carries meaning; with `after`, only those
-    right after that word ("for X" in "… do we use for peer engagement services?")."""
+    right after that word ("for X" in "Which billing code is for peer engagement services?")."""
     words = list(re.finditer(r"[\w'’-]+", question))[:MAX_PREVIOUS_WORDS]
     spans = []
     for n in range(1, MAX_SPAN + 1):
