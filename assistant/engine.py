@@ -170,11 +170,9 @@ class Assistant:
         elif boundary is not None:
             answer = self._boundary_answer(query, index, boundary.kind, trace)
         else:
-            if query.follow_up:
-                previous = analyze(history[-1], history[-2:-1], home_county=county, in_scope=lambda t: in_scope(index, t))
-                swap = swap_follow_up(query, previous, similarity(self.embedder), self.fitted.semantic.z)
-                query = trace.query = swap or (self._with_antecedents(query, history, index)
-                                               if refers_back(query.cleaned) else query)
+            if query.previous is not None:  # a follow-up
+                swap = swap_follow_up(query, query.previous, similarity(self.embedder), self.fitted.semantic.z)
+                query = trace.query = swap or (self._with_antecedents(query, index) if refers_back(query.cleaned) else query)
             answer = self._answer(query, index, trace, history if use_llm and self.llm else None, on_draft)
         if safety.level == "concern":  # the answer the question deserves, and one line about 988
             answer.answer = f"{answer.answer}\n\n{CONCERN_LINE[answer.language]}"
@@ -189,9 +187,9 @@ class Assistant:
     def new_conversation_id(self) -> str:
         return self.conversations.continued(None)
 
-    def _with_antecedents(self, query: Query, history: list[str], index: IndexVersion) -> Query:
+    def _with_antecedents(self, query: Query, index: IndexVersion) -> Query:
         """'How do I contact them?': the names in what answered the previous question stand in for 'them'."""
-        previous = analyze(history[-1], history[:-1], in_scope=lambda text: in_scope(index, text))
+        previous = query.previous
         earlier = self._answer(previous, index, Trace())
         if earlier.status != "answered":
             return query

@@ -72,6 +72,7 @@ class Query:
     cleaned: str = ""  # the newest message in its own language, injection removed, "my county" named
     meaning: str = ""  # what the multilingual model embeds: `cleaned`, after the previous question for a follow-up
     swapped: bool = False  # "and the Hmong one?" rewritten as the previous question about it (assistant/swap.py)
+    previous: "Query | None" = None  # a follow-up's previous question, as it was understood
 
 
 _AMBIGUOUS = {"Orange", "Lake", "Kings", "Glenn", "Mono", "Trinity", "Sierra", "Imperial", "Nevada", "Sutter", "Yuba"}
@@ -327,6 +328,7 @@ def analyze(message: str, history: list[str], home_county: str | None = None,
     kind = answer_type(cleaned, counties)
     text = english
     meaning = cleaned
+    before = None
     if follow_up:
         previous = history[-1]
         # the previous question as it was understood: a follow-up to a follow-up ("when is the next one?" → "does
@@ -348,7 +350,7 @@ def analyze(message: str, history: list[str], home_county: str | None = None,
             if not counties:
                 counties = find_counties(previous) if kind in ("membership",) else []
     return Query(original=message, language=language, text=text.strip(), answer_type=kind, counties=counties,
-                 injection=injected, follow_up=follow_up, focus=english, cleaned=cleaned, meaning=meaning)
+                 injection=injected, follow_up=follow_up, focus=english, cleaned=cleaned, meaning=meaning, previous=before)
 
 
 def spelling_fixes(words: list[str], vocabulary: Vocabulary) -> dict[str, str]:

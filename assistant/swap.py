@@ -113,5 +113,6 @@ def swap_follow_up(query: Query, previous: Query, similarity: Similarity, z: Cal
     text = swapped(previous.text, english, similarity, z, to_english_query(prep) if query.language == "es" else prep)
     if text is None:
         return None
-    meaning = swapped(previous.meaning, part, similarity, z, prep) or text
+    # an English question is understood in its own words: its meaning is its text, and is not looked through twice
+    meaning = text if previous.meaning == previous.text else swapped(previous.meaning, part, similarity, z, prep) or text
     return replace(query, text=text, meaning=meaning, focus=text, swapped=True)

@@ -29,6 +29,9 @@ def test_analyze__a_follow_up_to_a_follow_up_keeps_the_first_topic():
     history = ["What training does a supervisor need before supervising peers?", "when is the next one"]
     q = analyze("does that cost anything?", history)
     assert q.follow_up and "supervisor" in q.text and "next one" in q.text and "supervisor" in q.meaning
+    # the previous question travels with the follow-up, understood once, for the stages that look back at it
+    assert q.previous.cleaned == "when is the next one" and "supervisor" in q.previous.text
+    assert analyze(history[0], []).previous is None
     # one step back only: a third question back is another topic
     older = analyze("does that cost anything?", ["Who runs the PWI project?", *history])
     assert "PWI" not in older.text
