@@ -98,25 +98,21 @@ _MONTH = r"(January|February|March|April|May|June|July|August|September|October|
 _EN_DATE = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?")
 _EN_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?:,?\s+(\d{{4}})\b)?")
 _ES_DATE = re.compile(rf"\b(\d{{1,2}})\s+de\s+({'|'.join(_MESES)})\b(?:\s+(?:de\s+|del\s+)?(\d{{4}})\b)?", re.IGNORECASE)
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
 
 
 def _numeric_dates(text: str) -> str:
     """'July 1, 2021', '1 July 2021', '1 de julio de 2021' and '2021-07-01' as '7/1/2021': a date written another way
     holds the same figures, the month among them."""
-    def en(m: re.Match) -> str:
-        month = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(m.group(1).lower()[:3]))
-        return f"{month}/{m.group(2)}" + (f"/{m.group(3)}" if m.group(3) else "")
+    def numeric(month: str, day: str, year: str | None) -> str:
+        names = _MESES if month.lower() in _MESES else _MONTHS
+        number = next(i for i, name in enumerate(names, 1) if name.startswith(month.lower()[:3]))
+        return f"{number}/{int(day)}" + (f"/{year}" if year else "")
 
-    def es(m: re.Match) -> str:
-        return f"{_MESES.index(m.group(2).lower()) + 1}/{m.group(1)}" + (f"/{m.group(3)}" if m.group(3) else "")
-
-    def day_first(m: re.Match) -> str:
-        month = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(m.group(2).lower()[:3]))
-        return f"{month}/{m.group(1)}" + (f"/{m.group(3)}" if m.group(3) else "")
-
-    text = _ISO_DATE.sub(lambda m: f"{int(m.group(2))}/{int(m.group(3))}/{m.group(1)}", text)
-    return _ES_DATE.sub(es, _EN_DAY_FIRST.sub(day_first, _EN_DATE.sub(en, text)))
+    text = _ISO_DATE.sub(lambda m: numeric(_MONTHS[int(m.group(2)) - 1], m.group(3), m.group(1)), text)
+    text = _EN_DATE.sub(lambda m: numeric(m.group(1), m.group(2), m.group(3)), text)
+    text = _EN_DAY_FIRST.sub(lambda m: numeric(m.group(2), m.group(1), m.group(3)), text)
+    return _ES_DATE.sub(lambda m: numeric(m.group(2), m.group(1), m.group(3)), text)
 
 
 def _number(raw: str) -> str:
@@ -185,14 +181,15 @@ def verify(draft: str, passages: dict[int, Passage], language: str, reader: Read
     is re-cited with the exact sentences that hold it. When the neighbour's passages do not hold it, it is checked
     against every passage given; when they contradict it, it stays dropped."""
     sentences = split_draft(draft)
-    given = [tuple(n for n in markers(sentence) if n in passages) for sentence, _ in sentences]
+    own = [markers(sentence) for sentence, _ in sentences]
+    given = [tuple(n for n in cited if n in passages) for cited in own]
     every = tuple(sorted(passages))
 
     def implied(k: int) -> tuple[int, ...]:
         return next((c for c in given[k + 1:] if c), None) or next((c for c in reversed(given[:k]) if c), None) or every
 
     def checked(k: int, sentence: str, item: bool) -> Checked:
-        if markers(sentence):
+        if own[k]:
             return check(sentence, item, passages, language)
         first = check(sentence, item, passages, language, implied(k))
         if first.kept or first.contradicted or implied(k) == every:

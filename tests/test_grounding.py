@@ -107,6 +107,7 @@ def test_figures_normalize_what_users_write():
     assert figures("July 1, 2021") == figures("7/1/2021") == figures("2021-07-01") == ["7", "1", "2021"]
     assert figures("el 1 de julio de 2021", "es") == ["7", "1", "2021"] and figures("Dec. 22") == ["12", "22"]
     assert figures("you may 3 times") == ["3"] and figures("Junior 2") == ["2"] and figures("1 July 2021") == ["7", "1", "2021"]
+    assert figures("order 2021-13-01") == ["2021", "13", "01"]  # no month 13: not a date, and no error
 
 
 def reading(p):
