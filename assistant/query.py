@@ -49,7 +49,8 @@ ANSWER_TYPES = {
                        r"(^|[^\w\s']\s*|\b(and|so|but|then|ok|okay)\s+)when\b|"
                        r"\bwhen\s+(is|are|was|were|do|does|did|will|can|could|should|would|has|have|had)\b", re.IGNORECASE),
     "number": re.compile(r"\b(how (many|much|long)|cu[aá]nt[oa]s?|costs?|fees?|price|pay|score|percent|hours?|minimum|"
-                         r"maximum|cuesta|costo|horas|puntaje|calificaci[oó]n)\b", re.IGNORECASE),
+                         r"maximum|cuesta|costo|horas|puntaje|calificaci[oó]n|rates?|wages?|salar(?:y|ies)|hourly|tarifas?|"
+                         r"sueldos?|salarios?)\b", re.IGNORECASE),
 }
 _COUNT_WORDS = re.compile(r"\b(how (many|much|long)|cu[aá]nt[oa]s?|score|percent|hours?|minimum|maximum|horas|puntaje|"
                           r"calificaci[oó]n)\b", re.IGNORECASE)
@@ -213,7 +214,8 @@ def answer_type(text: str, counties: list[str]) -> str:
 _DEFINITION = re.compile(r"^\W*(what|wat|wut|who)\s+(is|are|'s)\s+(a|an|the)?\s*[\w-]+(\s+[\w-]+){0,3}\s*\??$|"
                          r"\b(stand for|mean(s|ing)?|define|definition of|explain|q(u[eé])? (es|son|significa))\b", re.IGNORECASE)
 _MONEY_WORDS = re.compile(r"\b(costs?|fees?|price|pay|paid|pays|cuesta|costo|cuota|dollars?|money|d[oó]lares|dinero|"
-                          r"pag(?:a|an|ar|o|ar[aá]n?|ue|uen))\b", re.IGNORECASE)
+                          r"pag(?:a|an|ar|o|ar[aá]n?|ue|uen)|wages?|salar(?:y|ies)|hourly|sueldos?|salarios?|"
+                          r"(?:reimbursement|mileage|pay|hourly) rates?|tarifas?)\b", re.IGNORECASE)
 
 
 _TERM = re.compile(r"\b(?:what|wat|wut)(?:'s| is| are| does| do)\s+(?:a |an |the )?([\w-]+(?:\s+[\w-]+){0,2}?)\s*(?:mean|stand|refer|\?|$|for\b)"

@@ -65,6 +65,17 @@ def test_answer_type__a_fee_named_in_a_yes_no_question_is_not_an_amount_question
     assert answer_type("¿cuando abre la solicitud?", []) == "date"
 
 
+def test_a_rate_a_wage_or_a_salary_is_asked_for_as_an_amount():
+    for question in ("what's the mileage rate per mile", "How much is the hourly wage for a trainee?",
+                     "senior peer salary range?", "¿Cuál es el sueldo de un par certificado?"):
+        assert answer_type(question, []) == "number", question
+        assert number_pattern(question).search("paid $23.10 per hour"), question
+        assert not number_pattern(question).search("reimbursed at the agency's usual rate"), question
+    # a rate that is not money is still a number: a share, not dollars
+    assert answer_type("what's the exam pass rate", []) == "number"
+    assert number_pattern("what's the exam pass rate").search("78% passed")
+
+
 def test_a_weekly_schedule_answers_a_when_question():
     from assistant.evidence import DATE
 
