@@ -113,7 +113,19 @@ def is_follow_up(message: str, in_scope: Callable[[str], bool]) -> bool:
         return True  # "what number do i call in on?": only makes sense with the conversation
     if len(words) <= 6 and _PRONOUN.search(message):
         return True
+    # longer, only a pronoun that cannot point inside the message: "does it prioritize any kind of programs", "which
+    # of those …"; not "is there a fee this year" nor "how long does it take to …"
+    if len(words) <= 12 and _POINTS_BACK.search(_EXPLETIVE_IT.sub(" ", message)):
+        return True
     return len(words) <= 4 and bool(find_counties(message))
+
+
+_POINTS_BACK = re.compile(r"\b(?:it|they|them|of (?:those|these)|ellos|ellas|eso)\b|\bthat\s*[?.!]*$|"
+                          r"(?<!is )(?<!are )(?<!was )(?<!were )(?<!be )\bthere\b(?!\s*(?:is|are|was|were|will|be|['’]?s)\b)",
+                          re.IGNORECASE)
+# "it" that stands for nothing: "how long does it take to …", "is it possible to …", "is it ok if …", "it's hard to …"
+_EXPLETIVE_IT = re.compile(r"\bit\s+(?:takes?|took)\s+(?:\w+\s+)?(?:to|for)\b|"
+                           r"\b(?:is\s+it|it\s+is|it['’]?s)\s+(?:\w+\s+)?(?:to|if|that)\b", re.IGNORECASE)
 
 
 _REFERS_BACK = re.compile(r"\b(it|its|that|this|they|them|their|there|those|these|he|him|his|she|her|one|ones|"

@@ -1,5 +1,5 @@
 from assistant.language import detect_language, to_english_query
-from assistant.query import (analyze, anchors, answer_type, definition_term, enumeration_of, find_counties,
+from assistant.query import (analyze, anchors, answer_type, definition_term, enumeration_of, find_counties, is_follow_up,
                              listed_things, question_parts, names_in, number_pattern, refers_back,
                              strip_injection)
 
@@ -35,6 +35,18 @@ def test_analyze__a_follow_up_to_a_follow_up_keeps_the_first_topic():
     # one step back only: a third question back is another topic
     older = analyze("does that cost anything?", ["Who runs the PWI project?", *history])
     assert "PWI" not in older.text
+
+
+def test_a_longer_message_whose_pronoun_points_back_is_a_follow_up():
+    about_the_program = lambda text: True  # noqa: E731  every message here uses the program's words
+    for message in ("does it prioritize any particular kind of programs", "which of those counts for the renewal hours",
+                    "how soon does it have to be done after the visit", "how many hours of training do i need for that",
+                    "do i have to keep living there after the program ends"):
+        assert is_follow_up(message, about_the_program), message
+    # a question of its own: "there is", a determiner, or an "it" that stands for nothing
+    for message in ("is there a deadline for the stipend application this year", "what is the fee for the exam this year",
+                    "how long does it take to get certified after the class", "is it possible to switch my cohort later on"):
+        assert not is_follow_up(message, about_the_program), message
 
 
 def test_answer_type__definitions_typed_casually():
