@@ -218,9 +218,14 @@ def answer_type(text: str, counties: list[str]) -> str:
             continue  # "Do they reimburse the renewal fee?" asks yes or no, not an amount
         if pattern.search(text):
             return name
-    if _DEFINITION.search(text):
+    if _DEFINITION.search(text) and not _PRONOUN_TERM.match(text):
         return "definition"
     return "general"
+
+
+# "who is that meant for", "what is it about": a pronoun is no term to define
+_PRONOUN_TERM = re.compile(r"^\W*(?:what|wat|wut|who)\s*(?:is|are|'s|s)?\s+(?:it|that|this|they|them|those|these|he|she)\b",
+                           re.IGNORECASE)
 
 
 _DEFINITION = re.compile(r"^\W*(what|wat|wut|who)\s+(is|are|'s)\s+(a|an|the)?\s*[\w-]+(\s+[\w-]+){0,3}\s*\??$|"
@@ -270,7 +275,9 @@ MONEY_VALUE = re.compile(r"\$\s?\d|\b\d[\d,]*\s*(?:dollars|d[oó]lares)\b|"
                          r"\bno\s+(?:\w+\s+)?fees?\b(?!\s+waiver)|\b(?:not|n't)\s+cost\s+anything\b|"
                          r"(?<![-\w])(?<!feel )(?<!toll )free\b(?![- ](?:time|line|number|call|form|text|speech)\b)(?!-)|"
                          r"\b(?:sin|ning[uú]n)\s+(?:costo|cargo|cobro)\b|\bno\s+tiene\s+(?:ning[uú]n\s+)?costo\b|"
-                         r"\bgratu?i(?:ta|to|tamente|s|tas|tos)\b", re.IGNORECASE)
+                         r"\bgratu?i(?:ta|to|tamente|s|tas|tos)\b|"
+                         # what something costs may be "paid for" in part: "subsidized", "at a reduced cost", "subsidiado"
+                         r"\bsubsidi[sz]ed\b|\bsubsidiad[oa]s?\b|\breduced\s+(?:cost|price|fee|rate)s?\b", re.IGNORECASE)
 
 
 def number_pattern(question: str) -> re.Pattern:

@@ -55,6 +55,7 @@ def test_answer_type__definitions_typed_casually():
     assert answer_type("what is the exam fee for renewals this year", []) != "definition"
     assert answer_type("so like what even is a BHIN", []) == "definition"  # filler words change nothing asked
     assert answer_type("can u explain grandparenting for the peer cert?", []) == "definition"
+    assert answer_type("who is that meant for", []) != "definition" and answer_type("what's it about", []) != "definition"
     assert definition_term("can u explain grandparenting for the peer cert?") == "grandparenting"
     assert answer_type("is fresno even in the calmhsa program?? thats my county", ["Fresno"]) == "membership"
     assert answer_type("I like the program. When is the deadline?", []) == "date"
@@ -173,6 +174,8 @@ def test_number_pattern__fits_the_question():
     assert not fee.search("a drug-free workplace") and not fee.search("Call the free-standing clinic")
     assert not fee.search("Feel free to contact us") and not fee.search("There is no fee waiver")
     assert fee.search("El examen no tiene costo") and fee.search("It does not cost anything.")
+    assert fee.search("Offers subsidized study materials") and fee.search("materiales subsidiados")
+    assert fee.search("at a reduced fee for students") and not fee.search("reduced hours")
 
 
 def test_anchors__program_names_numbers_and_the_profiles_rules():
