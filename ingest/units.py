@@ -7,7 +7,9 @@ verifiable against the passage it cites.
 
 In a question-and-answer document the question line is not an answer: it is marked `question`,
 and the lines under it carry it in `asks`, so ranking can match a question to the text that
-answers it (and the embedding of an answer line knows what it answers).
+answers it (and the embedding of an answer line knows what it answers). A table record too long to
+quote whole is read field by field, and each field carries the record's name the same way: "Procedure
+code: H0025" is the code of "Educational Skill Building Groups", which only the record's first field says.
 """
 
 import re
@@ -16,13 +18,14 @@ from dataclasses import dataclass
 from ingest.chunking import QUESTION_LINE, Chunk, context_prefix
 from ingest.tables import RECORD_SEP
 
-UNITS_VERSION = 2  # part of the index signature: unit vectors are stored in this order
+UNITS_VERSION = 3  # part of the index signature: unit vectors are stored in this order, read as they are read
 
 _SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][)\"']))\s+(?=[\"'(¿¡]?[A-Z0-9ÁÉÍÓÚÑ])")
 _ABBREVIATIONS = {"p.m", "a.m", "no", "dec", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
                   "st", "ste", "e.g", "i.e", "vs", "inc", "dr", "mr", "ms", "mrs", "u.s", "d.c", "ph.d", "et al", "al",
                   "co", "dept", "approx", "pt", "gov", "calif", "sen", "rep", "jr", "sr", "fig", "vol", "nos"}
 _LONG_RECORD_WORDS = 40
+_RECORD_NAME_WORDS = 8  # a record's first field names it when it is this short and holds no 'label:'
 
 
 @dataclass(frozen=True)
@@ -59,15 +62,19 @@ def split_units(chunk: Chunk) -> list[UnitSpan]:
             units.append(UnitSpan(line, line_start, line_start + len(line), "record", asks))
             continue
         segments = [(0, len(line))]
+        named = asks
         if is_record:
             segments, at = [], 0
             for part in line.split(RECORD_SEP):
                 segments.append((at, at + len(part)))
                 at += len(part) + len(RECORD_SEP)
-        for seg_start, seg_end in segments:
+            name = line[:segments[0][1]].strip()
+            if len(name.split()) <= _RECORD_NAME_WORDS and ":" not in name:
+                named = f"{asks} {name}".strip()
+        for k, (seg_start, seg_end) in enumerate(segments):
             for s, e in sentence_spans(line[seg_start:seg_end]):
                 units.append(UnitSpan(line[seg_start + s:seg_start + e], line_start + seg_start + s,
-                                      line_start + seg_start + e, "sentence", asks))
+                                      line_start + seg_start + e, "sentence", asks if k == 0 else named))
     return units
 
 

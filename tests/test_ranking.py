@@ -48,6 +48,20 @@ def test_an_faq_question_line_is_not_an_answer_and_the_lines_under_it_know_what_
     assert online.asks == "Q2. Can I take the exam online?"
 
 
+def test_the_fields_of_a_long_table_record_know_the_record_they_belong_to():
+    from ingest.tables import RECORD_SEP
+    record = RECORD_SEP.join(["Peer Wellness Groups", "Billing code: Z1234 - Group recovery education",
+                              "What it is: " + "groups that practise coping skills and plan recovery goals together " * 3,
+                              "Notes: Record the minutes and the number of members who attended."])
+    units = units_of(_chunk(record))
+    code = next(u for u in units if "Z1234" in u.text)
+    assert code.text.startswith("Billing code") and code.asks == "Peer Wellness Groups"  # the code of that record
+    assert units[0].text == "Peer Wellness Groups" and units[0].asks == ""
+    # a first field that is itself "label: value" names no record
+    labelled = units_of(_chunk(record.replace("Peer Wellness Groups", "Service: Peer Wellness Groups")))
+    assert all(u.asks == "" for u in labelled)
+
+
 def _ranked(question_tokens, semantic_row, fitted):
     chunk = _chunk(FAQ)
     n = len(units_of(chunk))
