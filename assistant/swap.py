@@ -36,6 +36,7 @@ _EMPTY = STOPWORDS | {"other", "others", "another", "that", "this", "those", "th
                       "nice", "bien", "vale"}
 MAX_WORDS = 4
 MAX_SPAN = 3
+_NUMERAL = re.compile(r"\s+(?:I{1,3}|IV)\b")
 MAX_PREVIOUS_WORDS = 30  # parts are looked for in a question, not in a long message pasted before it
 
 # How much more alike than usual (in standard deviations of the model's question-to-passage similarity, the fitted
@@ -99,6 +100,9 @@ def swapped(previous: str, part: str, similarity: Similarity, z: Callable[[float
     if z(float(sims[best])) < SWAP_MIN_Z:
         return None
     s, e = spans[best]
+    numeral = _NUMERAL.match(previous, e)
+    if numeral and previous[s:e].split()[-1][:1].isupper():
+        e = numeral.end()  # the numeral of a name goes with it: "Peer Support Specialist I" is one title
     return f"{previous[:s]}{part}{previous[e:]}"
 
 

@@ -30,6 +30,9 @@ def test_the_most_alike_part_is_replaced_only_when_it_is_alike_enough():
     assert swapped("Which billing code is for peer engagement services?", "skill-building groups",
                    _alike("peer engagement services", 0.9), same_scale, after="for") == \
         "Which billing code is for skill-building groups?"
+    # the numeral of a title goes with it
+    assert swapped("What does a Peer Mentor II earn?", "lead mentor", _alike("peer mentor", 0.9), same_scale) == \
+        "What does a lead mentor earn?"
     # with a preposition, only what follows the same preposition is replaced: otherwise the part adds a condition
     assert swapped("How long is the core training?", "supervisors", _alike("core training", 0.9), same_scale,
                    after="for") is None
