@@ -89,6 +89,13 @@ def test_a_rate_a_wage_or_a_salary_is_asked_for_as_an_amount():
     assert number_pattern("what's the exam pass rate").search("78% passed")
 
 
+def test_a_number_to_call_is_asked_for_in_either_language():
+    for question in ("¿y a qué número le hablo?", "cual es el numero pa marcar a la oficina", "whats the number to the office",
+                     "¿a dónde llamo para la cita?"):
+        assert answer_type(question, []) == "phone", question
+    assert answer_type("what is the number of hours", []) == "number"
+
+
 def test_a_weekly_schedule_answers_a_when_question():
     from assistant.evidence import DATE
 
