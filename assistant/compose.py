@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from assistant.contract import Citation
 from assistant.evidence import EMAIL, NUMBER, PHONE, Unit
 from assistant.messages import msg
-from assistant.query import Query, asks_for_money
+from assistant.query import Query
+from assistant.values import asks_for_money
 from assistant.referral import Contact
 from ingest.profile import Referral
 from ingest.chunking import Chunk

@@ -27,7 +27,8 @@ from assistant.messages import msg, scope_reply
 from assistant.novelty import novelty
 from assistant.query import (MAX_MESSAGE_CHARS, Query, analyze, anchors, answer_type, asks, definition_pattern,
                              definition_term, enumeration_of, listed_things, names_in, question_parts,
-                             refers_back, spelling_fixes, wanted_value)
+                             refers_back, spelling_fixes)
+from assistant.values import wanted_value
 from assistant.policy import AbstentionPolicy, Decision, Evidence
 from assistant.name_rules import ordinary_words_of
 from assistant.privacy import redact

@@ -1,6 +1,7 @@
 from assistant.language import detect_language, to_english_query
+from assistant.values import number_pattern
 from assistant.query import (analyze, anchors, answer_type, definition_term, enumeration_of, find_counties, is_follow_up,
-                             listed_things, question_parts, names_in, number_pattern, refers_back,
+                             listed_things, question_parts, names_in, refers_back,
                              strip_injection)
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from assistant.query import wanted_value
+from assistant.values import wanted_value
 from assistant.swap import new_part, swapped
 
 
