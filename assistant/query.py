@@ -40,7 +40,8 @@ ANSWER_TYPES = {
                         r"|where (do|can|should) i (send|ask|write|direct)|send (my |our )?(questions|comments)"
                         r"|a qui[eé]n (escribo|contacto|pregunto)|inbox)\b", re.IGNORECASE),
     "phone": re.compile(r"\b(phone|call|dial[- ]?in|tel[eé]fono|llamar|number to call|what(?:['’]?s| is)? the number(?!\s+of)|"
-                        r"which number|llamo|marcar|marco|(?:a|al) qu[eé] n[uú]mero|n[uú]mero (?:pa|para) \w+)\b",
+                        # "¿a dónde llamo?", not "me llamo Ana"; "le marco", not "en el marco de"
+                        r"which number|(?<!me )llamo|marcar|le marco|(?:a|al) qu[eé] n[uú]mero|n[uú]mero (?:pa|para) \w+)\b",
                         re.IGNORECASE),
     # "when" asks for a date at the start of a clause or before a verb ("when is it due"), not in "how do I … when I …".
     # "cuándo" asks when; an unaccented "cuando" asks only after "¿" or "y" ("Cuando apruebe el examen, …" means "once")

@@ -95,6 +95,8 @@ def test_a_number_to_call_is_asked_for_in_either_language():
                      "¿a dónde llamo para la cita?"):
         assert answer_type(question, []) == "phone", question
     assert answer_type("what is the number of hours", []) == "number"
+    assert answer_type("Hola, me llamo Ana. ¿Cuándo es el examen?", []) == "date"
+    assert answer_type("¿Qué cubre el estipendio en el marco del programa?", []) != "phone"
 
 
 def test_a_weekly_schedule_answers_a_when_question():
